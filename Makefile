@@ -1,0 +1,43 @@
+# Every target creates .venv when it is missing and installs what it needs,
+# so a fresh clone works with one command each (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files record what is installed; they are redone when setup.cfg changes.
+$(VENV)/.installed-app: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[viz,plot,data]"
+	touch $@
+
+$(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-app
+
+demo: $(VENV)/.installed-app
+	$(BIN)/tinygrad-lite demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy --strict tinygrad_lite
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest --hypothesis-profile=$(HYPOTHESIS_PROFILE) -p no:cacheprovider
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet "micrograd==0.1.0"
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .hypothesis

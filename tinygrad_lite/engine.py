@@ -1,0 +1,761 @@
+"""The ``Value`` engine: scalar nodes that record a graph, and reverse-mode backward.
+
+Sits on :mod:`tinygrad_lite.ops` (the op table) and under everything else.
+A :class:`Value` holds one float. Arithmetic on Values returns new Values
+that remember the op and their parents, so the expression becomes a graph;
+:meth:`Value.backward` walks that graph once, from the output back to the
+leaves, and applies the chain rule::
+
+    d out / d parent += (d out / d node) * (d node / d parent)
+
+The local factor ``d node / d parent`` comes from the op table, which is the
+only place an op's derivative is written.
+
+Design notes (why it is fast):
+
+* A node is one object with ``__slots__``: no closure, no ``set`` or ``list``
+  of children. Parents sit in two slots (``_a``, ``_b``); only n-ary ops
+  (:func:`total`, :func:`dot`) keep a tuple. Graphs hold no reference cycles,
+  so reference counting frees them the moment the output is dropped.
+* The topological sort is iterative and marks nodes in a slot instead of
+  filling a ``set``: no recursion limit, no hashing.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import numbers
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, SupportsFloat
+
+from .ops import BINARY, OPS, UNARY, VARIADIC, Op
+
+__all__ = [
+    "Value",
+    "detect_anomaly",
+    "dot",
+    "is_grad_enabled",
+    "no_grad",
+    "topological_order",
+    "total",
+]
+
+_ADD = OPS["add"]
+_SUB = OPS["sub"]
+_MUL = OPS["mul"]
+_DIV = OPS["div"]
+_POW = OPS["pow"]
+_NEG = OPS["neg"]
+_ABS = OPS["abs"]
+_RELU = OPS["relu"]
+_TANH = OPS["tanh"]
+_SIGMOID = OPS["sigmoid"]
+_EXP = OPS["exp"]
+_LOG = OPS["log"]
+_SQRT = OPS["sqrt"]
+_SIN = OPS["sin"]
+_COS = OPS["cos"]
+_TOTAL = OPS["total"]
+_DOT = OPS["dot"]
+
+# A leaf that arithmetic made from a plain number (the 2 in ``2 * x``) keeps
+# this marker in its first parent slot, so the drawer can tell it is a constant.
+_CONSTANT = "constant"
+
+_ACCEPTED = "int, float, bool, fractions.Fraction, decimal.Decimal or a numpy real scalar"
+
+
+class _Mode(threading.local):
+    """Per-thread switches; ``fast`` is true when ops only need to record."""
+
+    recording: bool = True
+    anomaly: bool = False
+    fast: bool = True
+
+
+_mode = _Mode()
+
+# Set once a backward(create_graph=True) has left Value gradients on leaves;
+# until then a plain backward never needs to look for them.
+_graph_gradients_made = False
+
+
+def _real_to_float(x: Any) -> float | None:
+    """The float for an accepted real number, or None when ``x`` is not one."""
+    if isinstance(x, (numbers.Real, decimal.Decimal)) and not isinstance(x, Value):
+        try:
+            return float(x)
+        except OverflowError:  # an int or Fraction beyond the float range
+            return math.inf if x > 0 else -math.inf
+    return None
+
+
+def _number(x: Any) -> float | None:
+    """A number operand as a float (None when it is not a real number)."""
+    if type(x) is int:
+        try:
+            return float(x)
+        except OverflowError:
+            return math.inf if x > 0 else -math.inf
+    return _real_to_float(x)
+
+
+def _to_float(x: Any) -> float:
+    if type(x) is float:
+        return x
+    number = _real_to_float(x)
+    if number is not None:
+        return number
+    if isinstance(x, Value):
+        raise TypeError(
+            "Value() got a Value; use v.data for its number or v.detach() for a new leaf"
+        )
+    raise TypeError(f"Value() accepts a real number ({_ACCEPTED}), got {type(x).__name__}: {x!r}")
+
+
+_new = object.__new__
+
+
+def _constant(x: Any) -> Value | None:
+    """Lift a plain number to a constant leaf; None when ``x`` is not a real number."""
+    data = x if type(x) is float else _number(x)
+    if data is None:
+        return None
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = None
+    node._a = _CONSTANT
+    node._b = None
+    node._mark = None
+    return node
+
+
+def _record(op: Op, data: float, a: Any, b: Any) -> Value:
+    """Make the node for ``op``'s result; the only place nodes are born."""
+    if not _mode.fast:
+        return _record_slow(op, data, a, b)
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._b = b
+    node._mark = None
+    return node
+
+
+def _apply_right(op: Op, x: Value, other: Any) -> Value:
+    """``x op other`` for a Value ``x`` and a Value or plain number ``other``."""
+    if type(other) is not Value:
+        other = other if type(other) is float else _number(other)
+        if other is None:
+            return NotImplemented
+        data = op.forward(x.data, other)
+    else:
+        data = op.forward(x.data, other.data)
+    if not _mode.fast:
+        return _record_slow(op, data, x, other)
+    # NOTE: _record inlined: this is the hottest path of eager mode.
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = x
+    node._b = other
+    node._mark = None
+    return node
+
+
+def _apply_left(op: Op, other: Any, x: Value) -> Value:
+    """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
+    c = other if type(other) is float else _number(other)
+    if c is None:
+        return NotImplemented
+    return _record(op, op.forward(c, x.data), c, x)
+
+
+def _record_slow(op: Op, data: float, a: Any, b: Any) -> Value:
+    if _mode.anomaly and not math.isfinite(data):
+        inputs = [x.data if type(x) is Value else x for x in _operands(op, a, b)]
+        if all(math.isfinite(x) for x in inputs):
+            raise FloatingPointError(
+                f"detect_anomaly: {op.name} produced {data} from finite inputs {inputs}"
+            )
+    if not _mode.recording:
+        return Value(data)
+    node: Value = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._b = b
+    node._mark = None
+    return node
+
+
+def _operands(op: Op | None, a: Any, b: Any) -> tuple[Value | float, ...]:
+    if op is None:
+        return ()
+    arity = op.arity
+    if arity == BINARY:
+        return (a, b)
+    if arity == VARIADIC:
+        return tuple(a)
+    return (a,)
+
+
+def _parents(op: Op | None, a: Any, b: Any) -> tuple[Value, ...]:
+    return tuple(x for x in _operands(op, a, b) if type(x) is Value)
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can be differentiated.
+
+    Args:
+        data: The number. Stored as a Python float; accepted are int, float,
+            bool, ``Fraction``, ``Decimal`` and numpy real scalars.
+        label: An optional name, shown by ``repr`` and the graph drawer.
+
+    Attributes:
+        data: The value, always a float.
+        grad: ``d(output)/d(self)`` after ``output.backward()``; 0.0 at birth.
+            After ``backward(create_graph=True)`` it is itself a ``Value``.
+        label: The name given at construction ("" by default).
+
+    Example:
+        >>> x = Value(3.0, "x")
+        >>> y = x * x + 2 * x
+        >>> y.backward()
+        >>> x.grad  # dy/dx = 2x + 2
+        8.0
+    """
+
+    __slots__ = ("_a", "_b", "_mark", "_op", "data", "grad", "label")
+
+    # Let numpy scalars defer to Value's reflected operators (np.float64(2) * v).
+    __array_ufunc__ = None
+
+    data: float
+    grad: float
+    label: str
+    _op: Op | None
+    _a: Any
+    _b: Any
+    _mark: object
+
+    def __init__(self, data: SupportsFloat, label: str = "") -> None:
+        if type(label) is not str:
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = data if type(data) is float else _to_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._op = None
+        self._a = None
+        self._b = None
+        self._mark = None
+
+    # -- what the node is -------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node ("" for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def op_def(self) -> Op | None:
+        """The op table entry that made this node (None for a leaf)."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The op's inputs, in order; a repeated input appears twice (``a * a``)."""
+        return _parents(self._op, self._a, self._b)
+
+    @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """The op's inputs in order, plain numbers included (``x ** 3``: ``(x, 3.0)``)."""
+        return _operands(self._op, self._a, self._b)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value the user made (or a constant): it has no parents."""
+        return self._op is None
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf that arithmetic made from a plain number (the 2 in ``2*x``)."""
+        return self._op is None and self._a is _CONSTANT
+
+    # -- arithmetic -------------------------------------------------------
+    # NOTE: a plain number operand (the 2 in ``2 * x``) is stored in the
+    # node's operand slot as a float, not as a node of its own: one object
+    # per op instead of two, and no gradient is computed for it.
+
+    def __add__(self, other: Value | float) -> Value:
+        return _apply_right(_ADD, self, other)
+
+    def __radd__(self, other: float) -> Value:
+        return _apply_left(_ADD, other, self)
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _apply_right(_SUB, self, other)
+
+    def __rsub__(self, other: float) -> Value:
+        return _apply_left(_SUB, other, self)
+
+    def __mul__(self, other: Value | float) -> Value:
+        return _apply_right(_MUL, self, other)
+
+    def __rmul__(self, other: float) -> Value:
+        return _apply_left(_MUL, other, self)
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _apply_right(_DIV, self, other)
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _apply_left(_DIV, other, self)
+
+    def __pow__(self, exponent: Value | float) -> Value:
+        return _apply_right(_POW, self, exponent)
+
+    def __rpow__(self, base: float) -> Value:
+        return _apply_left(_POW, base, self)
+
+    def __neg__(self) -> Value:
+        return _record(_NEG, _NEG.forward(self.data), self, None)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _record(_ABS, _ABS.forward(self.data), self, None)
+
+    def relu(self) -> Value:
+        """``max(0, x)``; its derivative at 0 is 0."""
+        return _record(_RELU, _RELU.forward(self.data), self, None)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; ``d tanh(x)/dx = 1 - tanh(x)**2``."""
+        return _record(_TANH, _TANH.forward(self.data), self, None)
+
+    def sigmoid(self) -> Value:
+        """Logistic ``1 / (1 + exp(-x))``, exact 0 and 1 far out; ``s' = s(1 - s)``."""
+        return _record(_SIGMOID, _SIGMOID.forward(self.data), self, None)
+
+    def exp(self) -> Value:
+        """``e**x`` (``inf`` past about 709.78)."""
+        return _record(_EXP, _EXP.forward(self.data), self, None)
+
+    def log(self) -> Value:
+        """Natural logarithm: ``log(0) = -inf``, ``log(x < 0) = nan``."""
+        return _record(_LOG, _LOG.forward(self.data), self, None)
+
+    def sqrt(self) -> Value:
+        """Square root: ``sqrt(x < 0) = nan``; its derivative at 0 is ``inf``."""
+        return _record(_SQRT, _SQRT.forward(self.data), self, None)
+
+    def sin(self) -> Value:
+        """Sine; ``d sin(x)/dx = cos(x)``."""
+        return _record(_SIN, _SIN.forward(self.data), self, None)
+
+    def cos(self) -> Value:
+        """Cosine; ``d cos(x)/dx = -sin(x)``."""
+        return _record(_COS, _COS.forward(self.data), self, None)
+
+    # -- gradients --------------------------------------------------------
+
+    def backward(self, grad: float | Value = 1.0, *, create_graph: bool = False) -> None:
+        """Fill in ``.grad`` of every node this one depends on, by reverse accumulation.
+
+        Semantics, as in PyTorch: leaves (Values you made) *accumulate* across
+        calls, so zero them between steps (an optimizer's ``zero_grad``);
+        every intermediate node's ``.grad`` is reset first, so it shows
+        ``d(self)/d(node)`` for this call alone.
+
+        Args:
+            grad: The seed ``d(final)/d(self)``, 1.0 for a loss.
+            create_graph: When true, gradients are themselves Values with a
+                graph of their own, so they can be differentiated again
+                (``x.grad.backward()`` then gives a second derivative; a Value
+                gradient on a leaf is replaced, not added to, by a later
+                plain backward).
+        """
+        global _graph_gradients_made
+        seed: Any = grad if create_graph and type(grad) is Value else _to_float(grad)
+        order = topological_order(self, leaves=False)
+        for node in order:
+            node.grad = 0.0
+        if create_graph:
+            _graph_gradients_made = True
+            _accumulate_graph(self, seed)
+            _backpropagate_graph(order)
+            return
+        if _graph_gradients_made:
+            _drop_graph_gradients(self, order)
+        self.grad += seed
+        _backpropagate(order)
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0.0 on this node and on every node it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut from the graph."""
+        return Value(self.data, self.label)
+
+    # -- Python number protocol -------------------------------------------
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __lt__(self, other: Value | float) -> bool:
+        number = _compare_operand(other)
+        return NotImplemented if number is None else self.data < number
+
+    def __le__(self, other: Value | float) -> bool:
+        number = _compare_operand(other)
+        return NotImplemented if number is None else self.data <= number
+
+    def __gt__(self, other: Value | float) -> bool:
+        number = _compare_operand(other)
+        return NotImplemented if number is None else self.data > number
+
+    def __ge__(self, other: Value | float) -> bool:
+        number = _compare_operand(other)
+        return NotImplemented if number is None else self.data >= number
+
+    # NOTE: == and hash stay those of object (identity), so Values can be dict
+    # keys and graph bookkeeping never confuses two nodes that hold equal data.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        parts = [repr(self.data), f"grad={self.grad!r}"]
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        if self._op is not None:
+            parts.append(f"op={self._op.name!r}")
+        return f"Value({', '.join(parts)})"
+
+    # -- copying and pickling: flat, so depth never hits a recursion limit --
+
+    def __reduce__(self) -> tuple[Callable[..., Value], tuple[Any, ...]]:
+        if self._op is None:
+            return (_restore_leaf, (self.data, self.grad, self.label, self._a is _CONSTANT))
+        nodes = topological_order(self)
+        index = {node: i for i, node in enumerate(nodes)}
+        table: list[Any] = []
+        for node in nodes:
+            if node._op is None:
+                table.append(node)  # pickled on its own, so its identity is kept
+            else:
+                # operands: an int is a node's index in the table, a float a constant
+                operands = tuple(
+                    index[x] if type(x) is Value else x
+                    for x in _operands(node._op, node._a, node._b)
+                )
+                table.append((node._op.name, operands, node.data, node.grad, node.label))
+        return (_restore_graph, (table,))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        import copy
+
+        for node in topological_order(self):
+            if id(node) in memo:
+                continue
+            twin: Value = _new(Value)
+            twin.data = node.data
+            twin.grad = copy.deepcopy(node.grad, memo)
+            twin.label = node.label
+            twin._op = node._op
+            twin._mark = None
+            if node._op is None:
+                twin._a, twin._b = node._a, None
+            else:
+                operands = [memo[id(x)] if type(x) is Value else x for x in node.operands]
+                twin._a, twin._b = _pack(node._op, operands)
+            memo[id(node)] = twin
+        result: Value = memo[id(self)]
+        return result
+
+
+def _pack(op: Op, operands: Sequence[Any]) -> tuple[Any, Any]:
+    """The (``_a``, ``_b``) slots of a node with these operands."""
+    if op.arity == VARIADIC:
+        return tuple(operands), None
+    if op.arity == BINARY:
+        return operands[0], operands[1]
+    return operands[0], None
+
+
+def _compare_operand(other: Any) -> float | None:
+    if type(other) is Value:
+        data: float = other.data
+        return data
+    if type(other) is float:
+        return other
+    return _real_to_float(other)
+
+
+def _restore_leaf(data: float, grad: Any, label: str, constant: bool) -> Value:
+    node = Value(data, label)
+    node.grad = grad
+    if constant:
+        node._a = _CONSTANT
+    return node
+
+
+def _restore_graph(table: list[Any]) -> Value:
+    nodes: list[Value] = []
+    for entry in table:
+        if type(entry) is Value:
+            nodes.append(entry)
+            continue
+        name, operand_codes, data, grad, label = entry
+        op = OPS[name]
+        operands = [nodes[x] if type(x) is int else x for x in operand_codes]
+        node: Value = _new(Value)
+        node.data, node.grad, node.label = data, grad, label
+        node._op, node._mark = op, None
+        node._a, node._b = _pack(op, operands)
+        nodes.append(node)
+    return nodes[-1]
+
+
+# ---------------------------------------------------------------------------
+# Graph walking and the chain rule.
+
+
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
+    """Every node ``root`` depends on, each once, parents before children.
+
+    Iterative depth-first search: no recursion, so any depth works. Visited
+    nodes are marked in a slot (a fresh token per call) instead of a ``set``.
+
+    Args:
+        root: The output node; it comes last.
+        leaves: Include leaf nodes (``backward`` skips them: they only receive).
+    """
+    if root._op is None:
+        return [root] if leaves else []
+    visiting = object()
+    done = object()
+    order: list[Value] = []
+    emit = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark is visiting:  # every parent is emitted: emit the node
+            node._mark = done
+            emit(node)
+            continue
+        if mark is done:  # reached again through another child
+            continue
+        node._mark = visiting
+        push(node)
+        if node._op.arity == VARIADIC:  # type: ignore[union-attr]
+            parents = node._a
+        else:
+            parents = (node._a, node._b)  # _b is None (unary) or a float constant
+        for parent in parents:
+            if type(parent) is not Value or parent._mark is done:
+                continue
+            if parent._op is not None:
+                push(parent)
+            elif leaves:
+                parent._mark = done
+                emit(parent)
+    return order
+
+
+def _backpropagate(order: list[Value]) -> None:
+    """The chain rule on floats, from the output (last in ``order``) back."""
+    for node in reversed(order):
+        op: Op = node._op  # type: ignore[assignment]
+        g = node.grad
+        arity = op.arity
+        if arity == BINARY:
+            a = node._a
+            b = node._b
+            if type(a) is not Value:  # a number on the left: 2 - x
+                b.grad += g * op.local_grads(a, b.data, node.data)[1]
+            elif type(b) is not Value:  # a number on the right: x ** 2
+                a.grad += g * op.local_grads(a.data, b, node.data)[0]
+            else:
+                da, db = op.local_grads(a.data, b.data, node.data)
+                a.grad += g * da
+                b.grad += g * db
+        elif arity == UNARY:
+            a = node._a
+            a.grad += g * op.local_grads(a.data, node.data)
+        else:
+            parents = node._a
+            for parent, local in zip(
+                parents, op.local_grads([p.data for p in parents], node.data)
+            ):
+                parent.grad += g * local
+
+
+def _backpropagate_graph(order: list[Value]) -> None:
+    """The same chain rule on Values (``create_graph=True``): every product is recorded."""
+    for node in reversed(order):
+        op: Op = node._op  # type: ignore[assignment]
+        g: Any = node.grad
+        arity = op.arity
+        if arity == BINARY:
+            operands: Sequence[Any] = (node._a, node._b)
+            locals_: Sequence[Any] = op.local_grads(node._a, node._b, node)
+        elif arity == UNARY:
+            operands, locals_ = (node._a,), (op.local_grads(node._a, node),)
+        else:
+            operands = node._a
+            locals_ = op.local_grads(operands, node)
+        for operand, local in zip(operands, locals_):
+            if type(operand) is Value:
+                _accumulate_graph(operand, _times(g, local))
+
+
+def _times(g: Any, local: Any) -> Any:
+    # Skip recording multiplications by the constants 1 and -1.
+    if type(local) is float:
+        if local == 1.0:
+            return g
+        if local == -1.0:
+            return -g
+    return g * local
+
+
+def _accumulate_graph(node: Value, contribution: Any) -> None:
+    old: Any = node.grad
+    if type(old) is float and old == 0.0:
+        node.grad = contribution
+    else:
+        node.grad = old + contribution
+
+
+def _drop_graph_gradients(root: Value, order: list[Value]) -> None:
+    """Before a plain backward: a Value gradient left on a leaf starts over at 0.0."""
+    if root._op is None and type(root.grad) is Value:
+        root.grad = 0.0
+    for node in order:
+        for parent in _parents(node._op, node._a, node._b):
+            if parent._op is None and type(parent.grad) is Value:
+                parent.grad = 0.0
+
+
+# ---------------------------------------------------------------------------
+# n-ary ops: one node for a whole sum, as the scalar expansion would give.
+
+
+def _as_node(x: Value | float, what: str) -> Value:
+    if type(x) is Value:
+        return x
+    lifted = _constant(x)
+    if lifted is None:
+        raise TypeError(f"{what} accepts Values and real numbers, got {type(x).__name__}: {x!r}")
+    return lifted
+
+
+def total(values: Iterable[Value | float]) -> Value:
+    """``x1 + x2 + ... + xn`` as one node (an empty sum is a constant 0.0).
+
+    Its data and gradients equal those of the chain of ``+`` to the last bit,
+    but it costs one node instead of ``n - 1``.
+    """
+    nodes = tuple(_as_node(x, "total()") for x in values)
+    if not nodes:
+        return _constant(0.0)  # type: ignore[return-value]
+    return _record(_TOTAL, _TOTAL.forward([x.data for x in nodes]), nodes, None)
+
+
+def dot(
+    weights: Sequence[Value | float],
+    inputs: Sequence[Value | float],
+    bias: Value | float | None = None,
+) -> Value:
+    """``b + w1*x1 + ... + wn*xn`` as one node: a neuron's weighted sum.
+
+    Data and gradients are bit-identical to the scalar expansion
+    ``((b + w1*x1) + w2*x2) + ...`` (``d/dw_i = x_i``, ``d/dx_i = w_i``,
+    ``d/db = 1``), at a fraction of the nodes.
+
+    Raises:
+        ValueError: If ``weights`` and ``inputs`` differ in length.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"dot() needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
+        )
+    args = [_as_node(w, "dot()") for w in weights]
+    args.extend(_as_node(x, "dot()") for x in inputs)
+    if bias is not None:
+        args.append(_as_node(bias, "dot()"))
+    nodes = tuple(args)
+    return _record(_DOT, _DOT.forward([x.data for x in nodes]), nodes, None)
+
+
+# ---------------------------------------------------------------------------
+# Modes.
+
+
+def is_grad_enabled() -> bool:
+    """False inside :func:`no_grad` (in this thread)."""
+    return _mode.recording
+
+
+def _refresh_mode() -> None:
+    _mode.fast = _mode.recording and not _mode.anomaly
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside, ops compute data but record no graph (results are leaves).
+
+    Thread-local, nestable, and usable as a decorator.
+    """
+    previous = _mode.recording
+    _mode.recording = False
+    _refresh_mode()
+    try:
+        yield
+    finally:
+        _mode.recording = previous
+        _refresh_mode()
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Inside, the first op that makes nan or inf from finite inputs raises.
+
+    Raises:
+        FloatingPointError: Naming the op and its input values.
+    """
+    previous = _mode.anomaly
+    _mode.anomaly = True
+    _refresh_mode()
+    try:
+        yield
+    finally:
+        _mode.anomaly = previous
+        _refresh_mode()
