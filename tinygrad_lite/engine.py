@@ -85,11 +85,12 @@ _graph_gradients_made = False
 
 def _real_to_float(x: Any) -> float | None:
     """The float for an accepted real number, or None when ``x`` is not one."""
-    if isinstance(x, (numbers.Real, decimal.Decimal)) and not isinstance(x, Value):
+    if isinstance(x, (numbers.Real, decimal.Decimal)):
         try:
             return float(x)
         except OverflowError:  # an int or Fraction beyond the float range
-            return math.inf if x > 0 else -math.inf
+            positive: bool = x > 0  # type: ignore[operator]
+            return math.inf if positive else -math.inf
     return None
 
 
@@ -155,7 +156,7 @@ def _apply_right(op: Op, x: Value, other: Any) -> Value:
     if type(other) is not Value:
         other = other if type(other) is float else _number(other)
         if other is None:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         data = op.forward(x.data, other)
     else:
         data = op.forward(x.data, other.data)
@@ -177,7 +178,7 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
     c = other if type(other) is float else _number(other)
     if c is None:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(c, x.data), c, x)
 
 
@@ -574,10 +575,8 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
             continue
         node._mark = visiting
         push(node)
-        if node._op.arity == VARIADIC:  # type: ignore[union-attr]
-            parents = node._a
-        else:
-            parents = (node._a, node._b)  # _b is None (unary) or a float constant
+        # _b is None (unary) or a float constant: both skipped below
+        parents = node._a if node._op.arity == VARIADIC else (node._a, node._b)  # type: ignore[union-attr]
         for parent in parents:
             if type(parent) is not Value or parent._mark is done:
                 continue
@@ -612,7 +611,7 @@ def _backpropagate(order: list[Value]) -> None:
         else:
             parents = node._a
             for parent, local in zip(
-                parents, op.local_grads([p.data for p in parents], node.data)
+                parents, op.local_grads([p.data for p in parents], node.data), strict=True
             ):
                 parent.grad += g * local
 
@@ -631,7 +630,7 @@ def _backpropagate_graph(order: list[Value]) -> None:
         else:
             operands = node._a
             locals_ = op.local_grads(operands, node)
-        for operand, local in zip(operands, locals_):
+        for operand, local in zip(operands, locals_, strict=True):
             if type(operand) is Value:
                 _accumulate_graph(operand, _times(g, local))
 
@@ -656,12 +655,10 @@ def _accumulate_graph(node: Value, contribution: Any) -> None:
 
 def _drop_graph_gradients(root: Value, order: list[Value]) -> None:
     """Before a plain backward: a Value gradient left on a leaf starts over at 0.0."""
-    if root._op is None and type(root.grad) is Value:
-        root.grad = 0.0
-    for node in order:
-        for parent in _parents(node._op, node._a, node._b):
-            if parent._op is None and type(parent.grad) is Value:
-                parent.grad = 0.0
+    for leaf in (root, *(p for node in order for p in _parents(node._op, node._a, node._b))):
+        grad: Any = leaf.grad
+        if leaf._op is None and type(grad) is Value:
+            leaf.grad = 0.0
 
 
 # ---------------------------------------------------------------------------

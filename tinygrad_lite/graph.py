@@ -1,0 +1,291 @@
+"""Compiled static graphs: record a ``Value`` graph once, replay it many times.
+
+Sits on :mod:`tinygrad_lite.engine`. This is the seed's ``set_value`` idea
+made fast: its first engine could change a variable and ask the same
+expression for its new value. A :class:`Graph` records the topological
+order, op codes and operand positions of a finished graph; then
+:meth:`Graph.forward` recomputes every node from the current ``.data`` of
+the leaves and :meth:`Graph.backward` recomputes every gradient, both
+without allocating a single new node. Leaves keep their identity, so an
+optimizer that updates weights in place is seen by the next ``forward``.
+
+Replay generates straight-line Python source for the two passes (one line
+per node, operands in local variables, the hot ops written inline) and
+compiles it once with :func:`compile`. For graphs too large to compile
+quickly it falls back to an interpreter loop over the recorded nodes.
+Either way the results equal eager mode to the last bit: the generated
+code performs the same float operations, in the same order, as
+``Value.backward``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .engine import Value, _backpropagate, topological_order
+from .ops import BINARY, OPS, UNARY, VARIADIC, Op
+
+__all__ = ["Graph"]
+
+# Ops whose forward and local derivatives are written inline in generated
+# code; every other op calls its table functions (same functions as eager).
+# Each template reproduces the table function's float operations exactly.
+_INLINE_FORWARD: dict[str, Callable[[list[str]], str]] = {
+    "add": lambda v: f"{v[0]} + {v[1]}",
+    "sub": lambda v: f"{v[0]} - {v[1]}",
+    "mul": lambda v: f"{v[0]} * {v[1]}",
+    "neg": lambda v: f"-{v[0]}",
+    "relu": lambda v: f"0.0 if {v[0]} <= 0.0 else {v[0]}",
+    "total": lambda v: " + ".join(v),
+}
+
+# Default size limit (in nodes) for generating source; past it, interpret.
+COMPILE_LIMIT = 200_000
+
+
+class Graph:
+    """A recorded graph that can be re-evaluated and re-differentiated in place.
+
+    Args:
+        output: The node to evaluate (a loss, say).
+        inputs: Leaves that :meth:`forward` may be given new numbers for
+            (placeholders for a batch); every other leaf is read from its
+            current ``.data`` at each call. Defaults to no placeholders.
+        compiled: Generate and compile Python source (True), interpret
+            (False), or decide by size (None: compile up to
+            ``COMPILE_LIMIT`` nodes).
+
+    Example:
+        >>> x = Value(1.0, "x")
+        >>> y = x * x + 3 * x
+        >>> g = Graph(y, inputs=[x])
+        >>> g.forward([2.0]), g.backward(), x.grad
+        (10.0, None, 7.0)
+    """
+
+    def __init__(
+        self,
+        output: Value,
+        inputs: Sequence[Value] | None = None,
+        *,
+        compiled: bool | None = None,
+    ) -> None:
+        if not isinstance(output, Value):
+            raise TypeError(f"Graph() needs a Value output, got {type(output).__name__}")
+        self.output = output
+        self.nodes = topological_order(output)
+        self.inputs = list(inputs or [])
+        members = set(self.nodes)
+        for i, leaf in enumerate(self.inputs):
+            if not isinstance(leaf, Value) or not leaf.is_leaf:
+                raise ValueError(f"Graph inputs must be leaf Values; inputs[{i}] is {leaf!r}")
+            if leaf not in members:
+                raise ValueError(f"Graph input {leaf!r} (inputs[{i}]) is not in the graph")
+        self.operations = [node for node in self.nodes if not node.is_leaf]
+        if compiled is None:
+            compiled = len(self.nodes) <= COMPILE_LIMIT
+        self.compiled = compiled
+        self._forward: Callable[[], None]
+        self._backward: Callable[[float], None]
+        if compiled:
+            self._forward, self._backward = _generate(self.nodes, output)
+        else:
+            self._forward = self._interpret_forward
+            self._backward = self._interpret_backward
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        mode = "compiled" if self.compiled else "interpreted"
+        return f"Graph({len(self.nodes)} nodes, {len(self.inputs)} inputs, {mode})"
+
+    def forward(self, inputs: Sequence[float] | None = None) -> float:
+        """Recompute every node from the leaves' current data; return the output's.
+
+        Args:
+            inputs: New numbers for the placeholder leaves, in order.
+        """
+        if inputs is not None:
+            if len(inputs) != len(self.inputs):
+                raise ValueError(
+                    f"forward() got {len(inputs)} input values for {len(self.inputs)} inputs"
+                )
+            for leaf, number in zip(self.inputs, inputs, strict=True):
+                leaf.data = number if type(number) is float else float(number)
+        self._forward()
+        return self.output.data
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Recompute every gradient, exactly as ``output.backward(grad)`` would.
+
+        Intermediate nodes start from zero; leaves accumulate (zero them
+        between steps, e.g. with the optimizer's ``zero_grad``).
+        """
+        self._backward(float(grad))
+
+    # -- interpreter fallback: the engine's own loops over recorded nodes --
+
+    def _interpret_forward(self) -> None:
+        for node in self.operations:
+            op: Op = node._op  # type: ignore[assignment]
+            if op.arity == VARIADIC:
+                node.data = op.forward([x.data for x in node._a])
+            elif op.arity == BINARY:
+                a, b = node._a, node._b
+                node.data = op.forward(
+                    a.data if type(a) is Value else a, b.data if type(b) is Value else b
+                )
+            else:
+                node.data = op.forward(node._a.data)
+
+    def _interpret_backward(self, grad: float) -> None:
+        for node in self.operations:
+            node.grad = 0.0
+        self.output.grad += grad
+        _backpropagate(self.operations)
+
+
+def _generate(
+    nodes: list[Value], output: Value
+) -> tuple[Callable[[], None], Callable[[float], None]]:
+    """Straight-line source for forward and backward, compiled once."""
+    index = {node: i for i, node in enumerate(nodes)}
+    namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan}
+    constants: dict[float, str] = {}
+
+    def constant(x: float) -> str:
+        if math.isfinite(x):
+            return repr(x)
+        if x not in constants:  # inf, -inf; nan never equals itself: one name each
+            name = f"c{len(namespace)}"
+            namespace[name] = x
+            constants[x] = name
+            return name
+        return constants[x]
+
+    def operand(x: Value | float) -> str:
+        return f"v{index[x]}" if type(x) is Value else constant(x)  # type: ignore[arg-type]
+
+    def function(kind: str, op: Op) -> str:
+        name = f"{kind}_{op.name}"
+        namespace[name] = op.forward if kind == "F" else op.local_grads
+        return name
+
+    forward = ["def forward():"]
+    backward = ["def backward(seed):"]
+    leaves = [node for node in nodes if node.is_leaf]
+    for leaf in leaves:
+        i = index[leaf]
+        forward.append(f"    v{i} = N[{i}].data")
+        backward.append(f"    v{i} = N[{i}].data")
+        backward.append(f"    g{i} = N[{i}].grad")
+    for node in nodes:
+        op = node._op
+        if op is None:
+            continue
+        i = index[node]
+        args = [operand(x) for x in node.operands]
+        if op.name in _INLINE_FORWARD:
+            expression = _INLINE_FORWARD[op.name](args)
+        elif op.name == "dot":
+            expression = _dot_source(args)
+        elif op.arity == VARIADIC:
+            expression = f"{function('F', op)}([{', '.join(args)}])"
+        else:
+            expression = f"{function('F', op)}({', '.join(args)})"
+        forward.append(f"    v{i} = {expression}")
+        forward.append(f"    N[{i}].data = v{i}")
+        backward.append(f"    v{i} = N[{i}].data")
+        backward.append(f"    g{i} = 0.0")
+    out = index[output]
+    backward.append(f"    g{out} += seed")
+    for node in reversed(nodes):
+        op = node._op
+        if op is None:
+            continue
+        backward.extend(_backward_lines(node, op, index, operand, function))
+    for node in nodes:
+        i = index[node]
+        backward.append(f"    N[{i}].grad = g{i}")
+    forward.append("    return None")
+    backward.append("    return None")
+    source = "\n".join(forward) + "\n\n" + "\n".join(backward) + "\n"
+    code = compile(source, "<tinygrad_lite.graph>", "exec")
+    exec(code, namespace)  # our own generated source, built from the op table only
+    return namespace["forward"], namespace["backward"]
+
+
+def _dot_source(args: list[str]) -> str:
+    n = len(args) // 2
+    start = args[-1] if len(args) % 2 else "0.0"
+    terms = [f"{args[k]} * {args[n + k]}" for k in range(n)]
+    return " + ".join([start, *terms])
+
+
+def _backward_lines(
+    node: Value,
+    op: Op,
+    index: dict[Value, int],
+    operand: Callable[[Value | float], str],
+    function: Callable[[str, Op], str],
+) -> list[str]:
+    """The chain-rule lines for one node, mirroring ``engine._backpropagate``."""
+    i = index[node]
+    g = f"g{i}"
+    operands = node.operands
+    values = [operand(x) for x in operands]
+    targets = [f"g{index[x]}" if type(x) is Value else None for x in operands]
+    lines: list[str] = []
+    if op.arity == VARIADIC:
+        if op.name == "dot":
+            n = len(values) // 2
+            locals_ = values[n : 2 * n] + values[:n] + (["1.0"] if len(values) % 2 else [])
+        elif op.name == "total":
+            locals_ = ["1.0"] * len(values)
+        else:
+            lines.append(f"    d = {function('L', op)}([{', '.join(values)}], v{i})")
+            locals_ = [f"d[{k}]" for k in range(len(values))]
+        for target, local in zip(targets, locals_, strict=True):
+            lines.append(f"    {target} += {g} * {local}")
+        return lines
+    if op.arity == UNARY:
+        inline = _inline_unary_grad(op.name, values[0], f"v{i}")
+        local = inline or f"{function('L', op)}({values[0]}, v{i})"
+        lines.append(f"    {targets[0]} += {g} * ({local})")
+        return lines
+    locals_pair = _inline_binary_grads(op.name, values)
+    if locals_pair is None:
+        lines.append(f"    d = {function('L', op)}({values[0]}, {values[1]}, v{i})")
+        locals_pair = ("d[0]", "d[1]")
+    for target, local in zip(targets, locals_pair, strict=True):
+        if target is not None:
+            lines.append(f"    {target} += {g} * {local}")
+    return lines
+
+
+def _inline_unary_grad(name: str, x: str, out: str) -> str | None:
+    # Written to match ops.py's rules float for float.
+    if name == "tanh":
+        return f"1.0 - {out} * {out}"
+    if name == "neg":
+        return "-1.0"
+    if name == "relu":
+        return f"1.0 if {x} > 0.0 else (0.0 if {x} <= 0.0 else NAN)"
+    return None
+
+
+def _inline_binary_grads(name: str, values: list[str]) -> tuple[str, str] | None:
+    if name == "add":
+        return ("1.0", "1.0")
+    if name == "sub":
+        return ("1.0", "-1.0")
+    if name == "mul":
+        return (values[1], values[0])
+    return None
+
+
+# The inline templates must cover only ops that exist in the table.
+assert set(_INLINE_FORWARD) <= set(OPS)
