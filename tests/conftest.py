@@ -1,0 +1,24 @@
+"""Shared pytest set-up: the hypothesis profiles.
+
+``dev`` (the default) runs few examples so a local ``pytest`` is quick;
+``ci`` (``make test`` passes ``--hypothesis-profile=ci``) runs more, derandomized
+so a CI failure reproduces, with no deadline because shared CI machines stall.
+"""
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "dev",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("dev")
