@@ -27,7 +27,7 @@ import decimal
 import math
 import numbers
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, SupportsFloat
 
@@ -458,13 +458,21 @@ class Value:
 
     # -- copying and pickling: flat, so depth never hits a recursion limit --
 
-    def __reduce__(self) -> tuple[Callable[..., Value], tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Any, ...]:
+        # NOTE: a Value gradient (create_graph) has a graph that leads back to
+        # these nodes, so it travels as state, set by __setstate__ once the
+        # nodes exist; as a constructor argument pickle would recurse forever.
         if self._op is None:
-            return (_restore_leaf, (self.data, self.grad, self.label, self._a is _CONSTANT))
+            leaf_grad: Any = self.grad
+            constant = self._a is _CONSTANT
+            if type(leaf_grad) is Value:
+                return (_restore_leaf, (self.data, 0.0, self.label, constant), [(0, leaf_grad)])
+            return (_restore_leaf, (self.data, leaf_grad, self.label, constant))
         nodes = topological_order(self)
         index = {node: i for i, node in enumerate(nodes)}
         table: list[Any] = []
-        for node in nodes:
+        graph_grads: list[tuple[int, Value]] = []
+        for i, node in enumerate(nodes):
             if node._op is None:
                 table.append(node)  # pickled on its own, so its identity is kept
             else:
@@ -473,8 +481,20 @@ class Value:
                     index[x] if type(x) is Value else x
                     for x in _operands(node._op, node._a, node._b)
                 )
-                table.append((node._op.name, operands, node.data, node.grad, node.label))
+                grad: Any = node.grad
+                if type(grad) is Value:
+                    graph_grads.append((i, grad))
+                    grad = 0.0
+                table.append((node._op.name, operands, node.data, grad, node.label))
+        if graph_grads:
+            return (_restore_graph, (table,), graph_grads)
         return (_restore_graph, (table,))
+
+    def __setstate__(self, graph_grads: list[tuple[int, Value]]) -> None:
+        """Unpickling: put back the Value gradients, by position in topological order."""
+        nodes = topological_order(self)
+        for i, grad in graph_grads:
+            nodes[i].grad = grad  # type: ignore[assignment]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         import copy
@@ -484,7 +504,6 @@ class Value:
                 continue
             twin: Value = _new(Value)
             twin.data = node.data
-            twin.grad = copy.deepcopy(node.grad, memo)
             twin.label = node.label
             twin._op = node._op
             twin._mark = None
@@ -494,6 +513,9 @@ class Value:
                 operands = [memo[id(x)] if type(x) is Value else x for x in node.operands]
                 twin._a, twin._b = _pack(node._op, operands)
             memo[id(node)] = twin
+            # NOTE: after memo: a Value gradient (create_graph) has a graph that
+            # contains this node, so copying it first would recurse forever.
+            twin.grad = copy.deepcopy(node.grad, memo)
         result: Value = memo[id(self)]
         return result
 

@@ -246,11 +246,18 @@ def _div_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
 
 def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     # d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a)
+    # NOTE: on Values (create_graph) a plain-number side gets no gradient, so its
+    # half is never built: x ** 2 at x < 0 must not record an unused log(x) = nan
+    # (detect_anomaly would raise on it), nor 2 ** x an unused 2 ** (x - 1) node.
+    a_is_number = type(a) is float
+    b_is_number = type(b) is float
     # NOTE: d(x**0)/dx = 0 everywhere, also at x = 0 where 0 * 0**-1 is nan.
-    base = 0.0 if float(b) == 0.0 else b * _pow(a, b - 1.0)
+    skip_base = a_is_number and not b_is_number
+    base = 0.0 if skip_base or float(b) == 0.0 else b * _pow(a, b - 1.0)
     # NOTE: at a = 0 the exponent's gradient is 0, as in PyTorch: a**b is flat
     # in b there for b > 0, and we never form the 0 * log(0) = nan term.
-    exponent = 0.0 if float(a) == 0.0 else out * _log(a)
+    skip_exponent = b_is_number and not a_is_number
+    exponent = 0.0 if skip_exponent or float(a) == 0.0 else out * _log(a)
     return base, exponent
 
 
