@@ -1,0 +1,240 @@
+"""Loss functions on Values: regression, margin, logistic and softmax losses.
+
+Sits on :mod:`tinygrad_lite.engine`, beside :mod:`tinygrad_lite.nn`. Every
+loss takes one sample or a batch:
+
+* one sample: a prediction (a Value or a number; for ``cross_entropy`` a
+  list of logits) and its target;
+* a batch: a list of predictions and a list of targets, reduced by the mean
+  ``(l_1 + ... + l_n) * (1/n)``, which is micrograd's reduction and, through
+  :func:`~tinygrad_lite.engine.total`, one node for the whole sum.
+
+The numerically delicate ones are written so they never overflow:
+``binary_cross_entropy_with_logits`` branches on the sign of the logit, and
+``softmax`` / ``log_softmax`` subtract the largest logit first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .engine import Value, total
+
+__all__ = [
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "l2_penalty",
+    "log_softmax",
+    "mse",
+    "softmax",
+]
+
+Scalar = Value | float
+
+
+def _as_value(x: Scalar) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _single_target(name: str, target: float | Sequence[float]) -> float:
+    if isinstance(target, Sequence):
+        raise ValueError(f"{name}: one prediction needs one target, got a list: {target!r}")
+    return float(target)
+
+
+def _mean(losses: list[Value]) -> Value:
+    if not losses:
+        raise ValueError("a batch loss needs at least one sample, got an empty batch")
+    return total(losses) * (1.0 / len(losses))
+
+
+def _pairs(name: str, predictions: Sequence[Scalar], targets: object) -> list[tuple[Scalar, float]]:
+    if not isinstance(targets, Sequence):
+        raise ValueError(f"{name}: a batch of predictions needs a list of targets, got {targets!r}")
+    if len(predictions) != len(targets):
+        raise ValueError(
+            f"{name}: {len(predictions)} predictions but {len(targets)} targets; "
+            "they must have the same length"
+        )
+    return [(p, float(t)) for p, t in zip(predictions, targets, strict=True)]
+
+
+def mse(
+    prediction: Scalar | Sequence[Scalar],
+    target: float | Sequence[float],
+) -> Value:
+    """Squared error ``(p - t)**2``; for a batch, its mean over the samples.
+
+    Args:
+        prediction: One prediction, or a list of them.
+        target: The target (a list of them for a batch).
+
+    Raises:
+        ValueError: If a batch and its targets differ in length or are empty.
+    """
+    if isinstance(prediction, Sequence):
+        pairs = _pairs("mse", prediction, target)
+        return _mean([(_as_value(p) - t) ** 2 for p, t in pairs])
+    return (_as_value(prediction) - _single_target("mse", target)) ** 2
+
+
+def hinge(
+    score: Scalar | Sequence[Scalar],
+    label: float | Sequence[float],
+) -> Value:
+    """micrograd's max-margin loss ``relu(1 - y * s)`` for a label ``y`` in {-1, +1}.
+
+    For a batch, the mean over the samples. It is written ``(1 + -y * s).relu()``
+    exactly as micrograd's demo, so values match it bit for bit.
+
+    Raises:
+        ValueError: If a label is not -1 or +1, or a batch is empty or mismatched.
+    """
+    if isinstance(score, Sequence):
+        pairs = _pairs("hinge", score, label)
+        return _mean([_hinge_one(s, y) for s, y in pairs])
+    return _hinge_one(score, _single_target("hinge", label))
+
+
+def _hinge_one(score: Scalar, label: float) -> Value:
+    if label not in (-1.0, 1.0):
+        raise ValueError(f"hinge labels must be -1 or +1, got {label!r}")
+    return (1 + -label * _as_value(score)).relu()
+
+
+def binary_cross_entropy_with_logits(
+    logit: Scalar | Sequence[Scalar],
+    target: float | Sequence[float],
+) -> Value:
+    """Logistic loss on a raw score ``z`` for a target ``y`` in [0, 1].
+
+    ``loss = -y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z))
+    = max(z, 0) - z*y + log(1 + exp(-|z|))``,
+    computed as ``z*(1 - y) + log(1 + exp(-z))`` for ``z >= 0`` and
+    ``log(1 + exp(z)) - z*y`` for ``z < 0``, so ``exp`` never overflows: the
+    loss and its gradient ``sigmoid(z) - y`` stay finite at ``z = ±1000``.
+    For a batch, the mean over the samples.
+
+    Raises:
+        ValueError: If a target is outside [0, 1], or a batch is empty or mismatched.
+    """
+    name = "binary_cross_entropy_with_logits"
+    if isinstance(logit, Sequence):
+        return _mean([_bce_one(z, y) for z, y in _pairs(name, logit, target)])
+    return _bce_one(logit, _single_target(name, target))
+
+
+def _bce_one(logit: Scalar, target: float) -> Value:
+    if not 0.0 <= target <= 1.0:
+        raise ValueError(
+            f"binary_cross_entropy_with_logits targets must be in [0, 1], got {target!r}"
+        )
+    z = _as_value(logit)
+    if z.data >= 0.0:
+        return z * (1.0 - target) + (1.0 + (-z).exp()).log()
+    return (1.0 + z.exp()).log() - z * target
+
+
+def _check_logits(logits: Sequence[Scalar], name: str) -> list[Value]:
+    if len(logits) == 0:
+        raise ValueError(f"{name} needs at least one logit, got []")
+    return [_as_value(z) for z in logits]
+
+
+def _is_matrix(x: Sequence[object]) -> bool:
+    return len(x) > 0 and isinstance(x[0], Sequence)
+
+
+def _log_softmax_one(logits: Sequence[Scalar]) -> list[Value]:
+    zs = _check_logits(logits, "log_softmax")
+    # NOTE: the shift is a constant (no gradient flows through it): log_softmax
+    # is invariant to it, and it keeps every exp() at most 1.
+    shift = max(z.data for z in zs)
+    shifted = [z - shift for z in zs]
+    log_normalizer = total([s.exp() for s in shifted]).log()
+    return [s - log_normalizer for s in shifted]
+
+
+def _softmax_one(logits: Sequence[Scalar]) -> list[Value]:
+    zs = _check_logits(logits, "softmax")
+    shift = max(z.data for z in zs)
+    exps = [(z - shift).exp() for z in zs]
+    normalizer = total(exps)
+    return [e / normalizer for e in exps]
+
+
+def softmax(
+    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+) -> list[Value] | list[list[Value]]:
+    """``softmax(z)_i = exp(z_i - m) / sum_j exp(z_j - m)`` with ``m = max(z)``.
+
+    A list of logit lists (a batch) gives one probability list per sample.
+    """
+    if _is_matrix(logits):
+        return [_softmax_one(row) for row in logits]  # type: ignore[arg-type]
+    return _softmax_one(logits)  # type: ignore[arg-type]
+
+
+def log_softmax(
+    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+) -> list[Value] | list[list[Value]]:
+    """``log_softmax(z)_i = (z_i - m) - log(sum_j exp(z_j - m))`` with ``m = max(z)``.
+
+    Max-shifted, so logits of ±1000 give finite results. A list of logit
+    lists (a batch) gives one list per sample.
+    """
+    if _is_matrix(logits):
+        return [_log_softmax_one(row) for row in logits]  # type: ignore[arg-type]
+    return _log_softmax_one(logits)  # type: ignore[arg-type]
+
+
+def _cross_entropy_one(logits: Sequence[Scalar], target_index: int) -> Value:
+    if type(target_index) is not int or not 0 <= target_index < len(logits):
+        raise ValueError(
+            f"cross_entropy target_index must be an int in [0, {len(logits)}), got {target_index!r}"
+        )
+    return -_log_softmax_one(logits)[target_index]
+
+
+def cross_entropy(
+    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+    target_index: int | Sequence[int],
+) -> Value:
+    """``-log_softmax(z)[target]``, the negative log-likelihood of the true class.
+
+    Args:
+        logits: One sample's raw class scores, or a list of them (a batch).
+        target_index: The true class (a list of them for a batch).
+
+    Returns:
+        The loss; for a batch, its mean over the samples.
+
+    Raises:
+        ValueError: If a target index is out of range, or a batch is empty or mismatched.
+    """
+    if _is_matrix(logits):
+        if not isinstance(target_index, Sequence) or len(target_index) != len(logits):
+            raise ValueError(
+                f"cross_entropy: a batch of {len(logits)} logit lists needs as many "
+                f"target indices, got {target_index!r}"
+            )
+        return _mean(
+            [
+                _cross_entropy_one(row, t)  # type: ignore[arg-type]
+                for row, t in zip(logits, target_index, strict=True)
+            ]
+        )
+    if isinstance(target_index, Sequence):
+        raise ValueError(
+            f"cross_entropy: one sample's logits need one target index, got {target_index!r}"
+        )
+    return _cross_entropy_one(logits, target_index)  # type: ignore[arg-type]
+
+
+def l2_penalty(params: Iterable[Value]) -> Value:
+    """``p_1**2 + ... + p_n**2``: weight decay to add to a loss (times a factor).
+
+    micrograd's demo adds ``1e-4 * l2_penalty(model.parameters())``.
+    """
+    return total([p * p for p in params])
