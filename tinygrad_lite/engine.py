@@ -29,6 +29,7 @@ import numbers
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any, SupportsFloat
 
 from .ops import BINARY, OPS, UNARY, VARIADIC, Op
@@ -633,7 +634,7 @@ def _backpropagate(order: list[Value]) -> None:
         else:
             parents = node._a
             for parent, local in zip(
-                parents, op.local_grads([p.data for p in parents], node.data), strict=True
+                parents, op.local_grads(list(map(_data_of, parents)), node.data), strict=True
             ):
                 parent.grad += g * local
 
@@ -687,13 +688,25 @@ def _drop_graph_gradients(root: Value, order: list[Value]) -> None:
 # n-ary ops: one node for a whole sum, as the scalar expansion would give.
 
 
-def _as_node(x: Value | float, what: str) -> Value:
-    if type(x) is Value:
-        return x
-    lifted = _constant(x)
-    if lifted is None:
-        raise TypeError(f"{what} accepts Values and real numbers, got {type(x).__name__}: {x!r}")
-    return lifted
+_data_of = attrgetter("data")
+_ALL_VALUES = {Value}
+
+
+def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
+    """``values`` with plain numbers lifted to constant leaves."""
+    if set(map(type, values)) <= _ALL_VALUES:  # the common case, checked at C speed
+        return values
+    nodes = []
+    for x in values:
+        if type(x) is not Value:
+            lifted = _constant(x)
+            if lifted is None:
+                raise TypeError(
+                    f"{what} accepts Values and real numbers, got {type(x).__name__}: {x!r}"
+                )
+            x = lifted
+        nodes.append(x)
+    return tuple(nodes)
 
 
 def total(values: Iterable[Value | float]) -> Value:
@@ -702,10 +715,10 @@ def total(values: Iterable[Value | float]) -> Value:
     Its data and gradients equal those of the chain of ``+`` to the last bit,
     but it costs one node instead of ``n - 1``.
     """
-    nodes = tuple(_as_node(x, "total()") for x in values)
+    nodes = _as_nodes(tuple(values), "total()")
     if not nodes:
         return _constant(0.0)  # type: ignore[return-value]
-    return _record(_TOTAL, _TOTAL.forward([x.data for x in nodes]), nodes, None)
+    return _record(_TOTAL, _TOTAL.forward(list(map(_data_of, nodes))), nodes, None)
 
 
 def dot(
@@ -726,12 +739,9 @@ def dot(
         raise ValueError(
             f"dot() needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
         )
-    args = [_as_node(w, "dot()") for w in weights]
-    args.extend(_as_node(x, "dot()") for x in inputs)
-    if bias is not None:
-        args.append(_as_node(bias, "dot()"))
-    nodes = tuple(args)
-    return _record(_DOT, _DOT.forward([x.data for x in nodes]), nodes, None)
+    operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    nodes = _as_nodes(operands, "dot()")
+    return _record(_DOT, _DOT.forward(list(map(_data_of, nodes))), nodes, None)
 
 
 # ---------------------------------------------------------------------------

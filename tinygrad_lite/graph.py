@@ -21,6 +21,7 @@ code performs the same float operations, in the same order, as
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -40,6 +41,8 @@ _INLINE_FORWARD: dict[str, Callable[[list[str]], str]] = {
     "relu": lambda v: f"0.0 if {v[0]} <= 0.0 else {v[0]}",
     "total": lambda v: " + ".join(v),
 }
+
+_VALUE_NAME = re.compile(r"\bv\d+\b")
 
 # Default size limit (in nodes) for generating source; past it, interpret.
 COMPILE_LIMIT = 200_000
@@ -180,7 +183,6 @@ def _generate(
     for leaf in leaves:
         i = index[leaf]
         forward.append(f"    v{i} = N[{i}].data")
-        backward.append(f"    v{i} = N[{i}].data")
         backward.append(f"    g{i} = N[{i}].grad")
     for node in nodes:
         op = node._op
@@ -198,15 +200,19 @@ def _generate(
             expression = f"{function('F', op)}({', '.join(args)})"
         forward.append(f"    v{i} = {expression}")
         forward.append(f"    N[{i}].data = v{i}")
-        backward.append(f"    v{i} = N[{i}].data")
         backward.append(f"    g{i} = 0.0")
     out = index[output]
     backward.append(f"    g{out} += seed")
+    chain_rule: list[str] = []
     for node in reversed(nodes):
         op = node._op
         if op is None:
             continue
-        backward.extend(_backward_lines(node, op, index, operand, function))
+        chain_rule.extend(_backward_lines(node, op, index, operand, function))
+    # Load only the node values that some local derivative reads.
+    used = sorted({int(name[1:]) for name in _VALUE_NAME.findall("\n".join(chain_rule))})
+    backward.extend(f"    v{i} = N[{i}].data" for i in used)
+    backward.extend(chain_rule)
     for node in nodes:
         i = index[node]
         backward.append(f"    N[{i}].grad = g{i}")
