@@ -251,9 +251,12 @@ def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     # (detect_anomaly would raise on it), nor 2 ** x an unused 2 ** (x - 1) node.
     a_is_number = type(a) is float
     b_is_number = type(b) is float
-    # NOTE: d(x**0)/dx = 0 everywhere, also at x = 0 where 0 * 0**-1 is nan.
+    # NOTE: d(x**0)/dx = 0 everywhere, also at x = 0 where 0 * 0**-1 is nan. A
+    # Value exponent at 0 still gets its graph (away from x = 0): the mixed
+    # derivative d/db (b * a**(b-1)) = a**(b-1) is not 0.
     skip_base = a_is_number and not b_is_number
-    base = 0.0 if skip_base or float(b) == 0.0 else b * _pow(a, b - 1.0)
+    zero_exponent = float(b) == 0.0 and (b_is_number or float(a) == 0.0)
+    base = 0.0 if skip_base or zero_exponent else b * _pow(a, b - 1.0)
     # NOTE: at a = 0 the exponent's gradient is 0, as in PyTorch: a**b is flat
     # in b there for b > 0, and we never form the 0 * log(0) = nan term.
     skip_exponent = b_is_number and not a_is_number
