@@ -1,0 +1,342 @@
+"""Tests for tinygrad_lite.viz: real SVG rendered by dot, parsed and counted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinygrad_lite import viz
+from tinygrad_lite.engine import Value, dot
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class Picture:
+    """The parts of a rendered SVG a test looks at."""
+
+    def __init__(self, graph: Any) -> None:
+        self.source: str = graph.source
+        root = ET.fromstring(graph.pipe(format="svg"))
+        self.nodes: list[str] = []
+        self.fills: list[str] = []
+        self.edges: list[str] = []
+        self.edge_labels: list[str] = []
+        self.clusters: list[str] = []
+        self.caption = ""
+        for group in root.iter(f"{SVG}g"):
+            kind = group.get("class")
+            texts = [t.text or "" for t in group.iter(f"{SVG}text")]
+            title = group.findtext(f"{SVG}title") or ""
+            if kind == "node":
+                self.nodes.append(" | ".join(texts))
+                shape = group.find(f"{SVG}polygon")
+                if shape is None:
+                    shape = group.find(f"{SVG}path")
+                if shape is None:
+                    shape = group.find(f"{SVG}ellipse")
+                self.fills.append(shape.get("fill", "") if shape is not None else "")
+            elif kind == "edge":
+                self.edges.append(title)
+                self.edge_labels.extend(texts)
+            elif kind == "cluster":
+                self.clusters.append(title)
+            elif kind == "graph":
+                own = [t.text or "" for t in group.findall(f"{SVG}text")]
+                self.caption = " ".join(own)
+
+    def with_text(self, text: str) -> list[str]:
+        return [node for node in self.nodes if text in node]
+
+
+def neuron() -> tuple[Value, Value, Value, Value]:
+    x = Value(2.0, "x")
+    w = Value(-3.0, "w")
+    b = Value(6.881373587019543, "b")
+    n = x * w + b
+    n.label = "n"
+    y = n.tanh()
+    y.label = "y"
+    return x, w, b, y
+
+
+def test_neuron_nodes_edges_and_labels() -> None:
+    _x, _w, _b, y = neuron()
+    y.backward()
+    picture = Picture(viz.draw_graph(y))
+    # 6 values (x, w, b, x*w, n, y) and 3 ops (*, +, tanh)
+    assert len(picture.nodes) == 9
+    assert len(picture.edges) == 8
+    assert picture.with_text("x | data 2 | grad -1.5")
+    assert picture.with_text("y | data 0.7071 | grad 1")
+    assert picture.with_text("n | data 0.8814 | grad 0.5")
+    assert sorted(n for n in picture.nodes if "data" not in n) == ["*", "+", "tanh"]
+
+
+def test_roles_are_coloured() -> None:
+    _x, w, b, y = neuron()
+    picture = Picture(viz.draw_graph(y, parameters=[w, b]))
+    fill = dict(zip(picture.nodes, picture.fills, strict=True))
+    assert fill[picture.with_text("y | data")[0]] == viz.OUTPUT_COLOR
+    assert fill[picture.with_text("w | data")[0]] == viz.PARAMETER_COLOR
+    assert fill[picture.with_text("x | data")[0]] == viz.INPUT_COLOR
+    assert fill[picture.with_text("n | data")[0]] == viz.INTERMEDIATE_COLOR
+
+
+def test_shared_node_is_drawn_once_with_several_out_edges() -> None:
+    a = Value(3.0, "a")
+    z = a * a + a
+    z.backward()
+    picture = Picture(viz.draw_graph(z))
+    assert len(picture.with_text("a | data 3")) == 1
+    assert picture.with_text("a | data 3 | grad 7")  # 2a + 1
+    # a, a*a, z and the ops * and +; a feeds * twice and + once
+    assert len(picture.nodes) == 5
+    assert len(picture.edges) == 6
+    a_name = "v1"  # the first value in topological order
+    assert sum(edge.startswith(f"{a_name}->") for edge in picture.edges) == 3
+
+
+def test_number_operand_is_a_constant_leaf() -> None:
+    x = Value(2.0, "x")
+    y = x**3
+    picture = Picture(viz.draw_graph(y))
+    constants = [n for n, f in zip(picture.nodes, picture.fills, strict=True) if f == "#e0e0e0"]
+    assert constants == ["3"]
+    assert len(picture.nodes) == 4  # x, 3, **, y
+
+
+def test_local_gradients_on_edges() -> None:
+    _x, _w, _b, y = neuron()
+    picture = Picture(viz.draw_graph(y, show_local_grad=True, show_grad=False))
+    # d(x*w)/dx = w = -3, d(x*w)/dw = x = 2, + gives 1 twice, tanh' = 1 - y^2 = 0.5
+    assert sorted(picture.edge_labels) == sorted(["∂=-3", "∂=2", "∂=1", "∂=1", "∂=0.5"])
+    assert not picture.with_text("grad")
+
+
+def test_expand_draws_dot_as_products_and_sums() -> None:
+    weights = [Value(0.5, "w0"), Value(-1.0, "w1")]
+    inputs = [Value(1.0, "x0"), Value(2.0, "x1")]
+    bias = Value(0.1, "b")
+    out = dot(weights, inputs, bias).tanh()
+    out.backward()
+    compact = Picture(viz.draw_graph(out))
+    expanded = Picture(viz.draw_graph(out, expand=True))
+    assert len(compact.nodes) == 9  # 5 leaves, dot, out, and the ops dot and tanh
+    # + 2 products, 1 partial sum (each a value and an op), the dot becomes a +
+    assert len(expanded.nodes) == 15
+    ops = sorted(n for n in expanded.nodes if "data" not in n)
+    assert ops == ["*", "*", "+", "+", "tanh"]
+    assert expanded.with_text("data 0.5 | grad")  # w0*x0
+    assert expanded.with_text("data 0.6 | grad")  # b + w0*x0
+    assert expanded.with_text("data -1.4 | grad")  # the dot node itself
+    # every partial sum carries the dot node's gradient
+    dot_grad = f"grad {out.parents[0].grad:.4g}"
+    assert len(expanded.with_text(dot_grad)) >= 4
+
+
+def model() -> tuple[Any, Value]:
+    nn = pytest.importorskip("tinygrad_lite.nn")
+    mlp = nn.MLP(2, [3, 2, 1], seed=1)
+    out = mlp([1.0, -2.0])
+    out = out[0] if isinstance(out, list) else out
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    return mlp, loss
+
+
+def test_clusters_per_layer_and_neuron() -> None:
+    mlp, loss = model()
+    picture = Picture(viz.draw_graph(loss, cluster=mlp))
+    assert {"cluster_layers.0", "cluster_layers.1", "cluster_layers.2"} <= set(picture.clusters)
+    neurons = [c for c in picture.clusters if ".neurons." in c]
+    assert len(neurons) == 3 + 2 + 1
+    # parameters are named inside their neuron's box
+    assert picture.with_text("w.0 | data")
+    assert len(picture.with_text("b | data")) == 6
+    assert "summarized" not in picture.caption
+
+
+def test_summary_mode_one_box_per_neuron() -> None:
+    mlp, loss = model()
+    picture = Picture(viz.draw_graph(loss, cluster=mlp, max_nodes=20))
+    assert "summarized" in picture.caption
+    assert "max_nodes=20" in picture.caption
+    boxes = picture.with_text("parameters")
+    assert len(boxes) == 6
+    assert picture.with_text("layers.0.neurons.0 | 3 parameters")
+    assert picture.with_text("layers.1.neurons.0 | 4 parameters")
+    assert picture.with_text("inputs | 2 values")
+    assert picture.with_text("output | data")
+    # inputs -> 3 neurons, 3 x 2 between layers 0 and 1, 2 into layer 2, then out
+    assert len(picture.edges) == 3 + 6 + 2 + 2
+    assert {"cluster_layers.0", "cluster_layers.1"} <= set(picture.clusters)
+
+
+def test_truncation_without_a_model_says_so() -> None:
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(100):
+        y = (y * 0.9).tanh()
+    picture = Picture(viz.draw_graph(y, max_nodes=20))
+    assert "truncated" in picture.caption
+    assert picture.with_text("more nodes")
+    assert len(picture.nodes) <= 20 + 12  # the kept values, their ops and the "more" box
+
+
+def test_highlight_outlines_in_red() -> None:
+    x, _w, _b, y = neuron()
+    source = viz.draw_graph(y, highlight=[x]).source
+    assert source.count(viz.HIGHLIGHT_COLOR) == 1
+
+
+def test_record_characters_are_escaped() -> None:
+    x = Value(1.0, 'a|b{c}<d>"e\\')
+    picture = Picture(viz.draw_graph(x.exp()))
+    assert picture.with_text('a|b{c}<d>"e\\')
+
+
+def test_bad_arguments() -> None:
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.draw_graph(x, rankdir="XY")
+    with pytest.raises(ValueError, match="max_nodes"):
+        viz.draw_graph(x, max_nodes=0)
+    with pytest.raises(TypeError, match="needs a Value"):
+        viz.draw_graph(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="named_parameters"):
+        viz.draw_graph(x, cluster=object())  # type: ignore[arg-type]
+
+
+def test_backward_steps_fill_in_gradients() -> None:
+    x, w, b, y = neuron()
+    steps = viz.backward_steps(y)
+    assert len(steps) == 1 + 3  # the seed, then tanh, +, *
+    first, last = Picture(steps[0]), Picture(steps[-1])
+    assert len(first.with_text("grad ?")) == 5
+    assert first.with_text("y | data 0.7071 | grad 1")
+    assert not last.with_text("grad ?")
+    assert "step 3" in last.caption
+    assert x.grad == 0.0  # the graph itself is untouched
+    y.backward()
+    for leaf in (x, w, b):
+        assert last.with_text(f"{leaf.label} | data {leaf.data:.4g} | grad {leaf.grad:.4g}")
+
+
+def test_draw_calls_reproduces_figure_2() -> None:
+    picture = Picture(viz.draw_calls(viz.naive_fib, 4))
+    assert len(picture.nodes) == 9
+    assert len(picture.edges) == 8
+    twice = picture.with_text("naive_fib(2)")
+    assert len(twice) == 2
+    fill = dict(zip(picture.nodes, picture.fills, strict=True))
+    assert all(fill[node] == "#e06666" for node in twice)
+    assert fill[picture.with_text("naive_fib(4)")[0]] == "none"
+    assert "naive_fib(2)" in picture.caption
+
+
+def test_draw_calls_refuses_runaway_recursion() -> None:
+    with pytest.raises(ValueError, match="max_calls=50"):
+        viz.draw_calls(viz.naive_fib, 20, max_calls=50)
+    assert sys.getprofile() is None
+
+
+class Const:
+    def __init__(self, v: float) -> None:
+        self.v = v
+
+    def value(self) -> float:
+        return self.v
+
+
+class Var(Const):
+    def __init__(self, v: float, name: str) -> None:
+        super().__init__(v)
+        self.name = name
+
+
+class Add:
+    def __init__(self, a: Any, b: Any) -> None:
+        self.a, self.b = a, b
+
+    def value(self) -> float:
+        return float(self.a.value() + self.b.value())
+
+
+def naive_figure_1() -> Any:
+    try:
+        from tinygrad_lite import naive
+    except ImportError:
+        x, y = Var(3.0, "x"), Var(4.0, "y")
+        return Add(Add(x, Const(2.0)), y)
+    x, y = naive.Var(3.0, "x"), naive.Var(4.0, "y")
+    return naive.Add(naive.Add(x, naive.Const(2.0)), y)
+
+
+def test_draw_naive_reproduces_figure_1() -> None:
+    picture = Picture(viz.draw_naive(naive_figure_1()))
+    assert len(picture.nodes) == 5
+    assert len(picture.edges) == 4
+    assert picture.with_text("x | = 3")
+    assert picture.with_text("y | = 4")
+    assert picture.nodes.count("2") == 1
+    assert picture.with_text("+ | = 9")
+
+
+def test_draw_naive_repeats_a_shared_subtree() -> None:
+    shared = Add(Var(1.0, "x"), Const(2.0))
+    picture = Picture(viz.draw_naive(Add(shared, shared)))
+    assert len(picture.nodes) == 7  # a tree: the shared Add and its leaves twice
+    assert picture.nodes.count("2") == 2
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])
+def test_save_by_suffix(tmp_path: Path, suffix: str) -> None:
+    _x, _w, _b, y = neuron()
+    path = viz.save(viz.draw_graph(y), tmp_path / f"graph.{suffix}")
+    head = path.read_bytes()[:16]
+    expected = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF"}[suffix]
+    assert head.startswith(expected)
+
+
+def test_save_refuses_other_suffixes(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.svg, \.png or \.pdf"):
+        viz.save(viz.draw_graph(Value(1.0)), tmp_path / "graph.gif")
+
+
+def test_missing_dot_names_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    graph = viz.draw_graph(Value(1.0, "x"))
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(viz.DotNotFoundError) as caught:
+        viz.save(graph, tmp_path / "graph.svg")
+    message = str(caught.value)
+    assert "apt-get install graphviz" in message
+    assert "brew install graphviz" in message
+    assert "graph.source" in message
+    assert "digraph" in graph.source  # still available
+    assert viz.value_svg(Value(1.0)) is None  # Jupyter falls back to the text repr
+
+
+def test_missing_graphviz_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(ImportError, match=r'pip install "tinygrad_lite\[viz\]"'):
+        viz.draw_graph(Value(1.0))
+
+
+def test_value_svg_for_jupyter() -> None:
+    _x, _w, _b, y = neuron()
+    svg = viz.value_svg(y)
+    assert svg is not None
+    assert ET.fromstring(svg.encode()).tag == f"{SVG}svg"
+
+
+def test_import_needs_no_graphviz() -> None:
+    code = (
+        "import sys, tinygrad_lite, tinygrad_lite.viz, tinygrad_lite.expression, "
+        "tinygrad_lite.cli; assert 'graphviz' not in sys.modules, 'graphviz imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
