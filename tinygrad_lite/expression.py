@@ -111,8 +111,13 @@ def parse_expression(source: str) -> ast.Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"not a valid expression: {error.msg}") from None
-    except (ValueError, RecursionError, MemoryError) as error:
-        # null bytes, or nesting deeper than the parser handles
+    except (RecursionError, MemoryError):
+        # NOTE: CPython builds the tree recursively: about 1000 levels is its limit.
+        raise ExpressionError(
+            "not a valid expression: nested too deeply for Python's parser "
+            "(split it, or use parentheses to balance long sums)"
+        ) from None
+    except ValueError as error:  # null bytes
         raise ExpressionError(f"not a valid expression: {error}") from None
     source = source.strip()
     for node in ast.walk(tree):  # name a dunder first: it is the likeliest attack
