@@ -7,7 +7,7 @@ import math
 
 import autograd
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from strategies import OP_INPUTS, apply_autograd, apply_float, apply_math, apply_value
 
@@ -95,9 +95,6 @@ def test_gradcheck_passes_on_every_op(name: str, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_second_derivative_passes_gradgradcheck(name: str, data: st.DataObject) -> None:
     args = data.draw(OP_INPUTS[name])
-    # NOTE: pow at exponent exactly 0 has a wrong mixed second derivative; that
-    # engine bug has its own strict xfail in test_engine.py.
-    assume(not (name == "pow" and args[1] == 0.0))
     report = gradgradcheck(lambda *xs: apply_value(name, xs), args)
     assert report, str(report)
 
