@@ -2,20 +2,62 @@
 
 from .engine import Value, detect_anomaly, dot, is_grad_enabled, no_grad, topological_order, total
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .losses import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    l2_penalty,
+    log_softmax,
+    mse,
+    softmax,
+)
+from .nn import MLP, Layer, Module, Neuron, load_model
+from .optim import (
+    SGD,
+    Adam,
+    CosineLR,
+    LinearLR,
+    Momentum,
+    Optimizer,
+    RMSProp,
+    StepLR,
+    clip_grad_norm,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "CosineLR",
+    "Layer",
+    "LinearLR",
+    "Module",
+    "Momentum",
+    "Neuron",
+    "Optimizer",
+    "RMSProp",
+    "StepLR",
     "Value",
     "__version__",
+    "binary_cross_entropy_with_logits",
+    "clip_grad_norm",
+    "cross_entropy",
     "detect_anomaly",
     "dot",
     "grad",
     "hessian",
+    "hinge",
     "hvp",
     "is_grad_enabled",
     "jacobian",
+    "l2_penalty",
+    "load_model",
+    "log_softmax",
+    "mse",
     "no_grad",
+    "softmax",
     "topological_order",
     "total",
     "value_and_grad",
