@@ -245,53 +245,33 @@ def test_draw_calls_refuses_runaway_recursion() -> None:
     assert sys.getprofile() is None
 
 
-class Const:
-    def __init__(self, v: float) -> None:
-        self.v = v
-
-    def value(self) -> float:
-        return self.v
-
-
-class Var(Const):
-    def __init__(self, v: float, name: str) -> None:
-        super().__init__(v)
-        self.name = name
-
-
-class Add:
-    def __init__(self, a: Any, b: Any) -> None:
-        self.a, self.b = a, b
-
-    def value(self) -> float:
-        return float(self.a.value() + self.b.value())
-
-
-def naive_figure_1() -> Any:
-    try:
-        from tinygrad_lite import naive
-    except ImportError:
-        x, y = Var(3.0, "x"), Var(4.0, "y")
-        return Add(Add(x, Const(2.0)), y)
-    x, y = naive.Var(3.0, "x"), naive.Var(4.0, "y")
-    return naive.Add(naive.Add(x, naive.Const(2.0)), y)
-
-
 def test_draw_naive_reproduces_figure_1() -> None:
-    picture = Picture(viz.draw_naive(naive_figure_1()))
+    naive = pytest.importorskip("tinygrad_lite.naive")
+    x, y = naive.Var(3.0, "x"), naive.Var(4.0, "y")
+    z = naive.Add(naive.Add(x, naive.Const(2.0)), y)
+    naive.reset_visits()
+    picture = Picture(viz.draw_naive(z))
+    assert naive.visits() == 0  # drawing does not evaluate the tree
     assert len(picture.nodes) == 5
     assert len(picture.edges) == 4
-    assert picture.with_text("x | = 3")
-    assert picture.with_text("y | = 4")
-    assert picture.nodes.count("2") == 1
-    assert picture.with_text("+ | = 9")
+    assert sorted(picture.nodes) == ["+", "+", "2", "x = 3", "y = 4"]
+    fill = dict(zip(picture.nodes, picture.fills, strict=True))
+    assert fill["x = 3"] == viz.INPUT_COLOR
+    assert fill["2"] == viz.CONSTANT_COLOR
+    with_values = Picture(viz.draw_naive(z, show_value=True))
+    assert with_values.with_text("+ | = 9")
+    assert with_values.with_text("+ | = 5")
 
 
 def test_draw_naive_repeats_a_shared_subtree() -> None:
-    shared = Add(Var(1.0, "x"), Const(2.0))
-    picture = Picture(viz.draw_naive(Add(shared, shared)))
+    naive = pytest.importorskip("tinygrad_lite.naive")
+    shared = naive.Add(naive.Var(1.0, "x"), naive.Const(2.0))
+    picture = Picture(viz.draw_naive(naive.Mul(shared, shared)))
     assert len(picture.nodes) == 7  # a tree: the shared Add and its leaves twice
     assert picture.nodes.count("2") == 2
+    assert picture.nodes.count("x = 1") == 2
+    with pytest.raises(ValueError, match="max_nodes=5"):
+        viz.draw_naive(naive.Mul(shared, shared), max_nodes=5)
 
 
 @pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -108,7 +109,10 @@ def parse_expression(source: str) -> ast.Expression:
     if not source.strip():
         raise ExpressionError("empty expression")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # NOTE: "1e" or "x is 1" warn at parse time; the checks below give the error.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"not a valid expression: {error.msg}") from None
     except (RecursionError, MemoryError):

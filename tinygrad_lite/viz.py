@@ -809,70 +809,74 @@ _NAIVE_SYMBOLS = {
 
 
 def _naive_children(node: Any) -> list[Any]:
-    """The operand nodes of a naive-engine node, in order (attributes ``a``, ``b``, ...)."""
+    """The operand nodes of a naive-engine node, in order (``children()`` or ``a``, ``b``)."""
+    children = getattr(node, "children", None)
+    if callable(children):
+        return list(children())
     found: list[Any] = []
-    for attribute in ("a", "b", "x", "base", "exponent", "operand", "left", "right"):
+    for attribute in ("a", "b"):
         child = getattr(node, attribute, None)
-        if child is not None and hasattr(child, "value") and callable(child.value):
+        if child is not None and callable(getattr(child, "value", None)):
             found.append(child)
     return found
 
 
-def _naive_value(node: Any) -> float | None:
-    try:
-        return float(node.value())
-    except Exception:  # NOTE: a picture must not fail on a node that cannot evaluate
-        return None
+def _naive_leaf(node: Any) -> float:
+    """A leaf's number, read from its field so the naive visit counter is not touched."""
+    number = getattr(node, "v", None)
+    return float(node.value() if number is None else number)
 
 
 def draw_naive(
-    expr: Any, *, rankdir: str = "TB", show_value: bool = True, max_nodes: int = 300
+    expr: Any, *, rankdir: str = "TB", show_value: bool = False, max_nodes: int = 300
 ) -> graphviz.Digraph:
     """A naive-engine expression (``tinygrad_lite.naive``) drawn as a tree: figure 1.
 
     Unlike :func:`draw_graph`, this draws what the naive engine *walks*: a
     tree. A node reached twice (a shared ``Const`` or sub-expression) is drawn
     twice, because ``value()`` and ``grad(x)`` visit it twice. Variables are
-    blue leaves, constants grey leaves, operations ellipses; the root is gold.
+    blue leaves (``x = 3``), constants grey leaves, operations ellipses; the
+    root is gold. Arrows point from an operation to its operands, as the
+    recursion goes.
 
     Args:
         expr: The root node (``Add(Add(x, Const(2)), y)``).
         rankdir: Graphviz layout direction; ``"TB"`` draws the root on top.
-        show_value: Write each node's ``value()`` under its symbol.
+        show_value: Also write each operation's ``value()`` (these calls are
+            counted by ``naive.visits()``).
         max_nodes: Refuse trees larger than this (a tree can be exponential
-            in the size of a DAG).
+            in the size of the DAG it spells out).
 
     Raises:
         ValueError: If the tree has more than ``max_nodes`` nodes.
     """
     drawing = _Drawing(rankdir)
     stack: list[tuple[Any, str | None]] = [(expr, None)]
-    pending: list[tuple[str, str]] = []
     while stack:
         node, parent = stack.pop()
         if drawing.count >= max_nodes:
             raise ValueError(f"draw_naive(): the tree has more than max_nodes={max_nodes} nodes")
         name = drawing.new_name("t")
         kind = type(node).__name__
-        value = _naive_value(node) if show_value else None
-        suffix = f"\n= {_number(value)}" if value is not None else ""
-        if kind == "Const":
+        children = _naive_children(node)
+        if kind == "Var":
+            label = getattr(node, "name", "") or "var"
             attrs = {
-                "label": f"{_number(float(node.value()))}",
-                "shape": "box",
-                "style": "rounded,filled",
-                "fillcolor": CONSTANT_COLOR,
-            }
-        elif kind == "Var":
-            label = getattr(node, "name", "") or getattr(node, "label", "") or "var"
-            attrs = {
-                "label": f"{label}{suffix}",
+                "label": f"{label} = {_number(_naive_leaf(node))}",
                 "shape": "box",
                 "style": "rounded,filled",
                 "fillcolor": INPUT_COLOR,
             }
+        elif not children:
+            attrs = {
+                "label": _number(_naive_leaf(node)),
+                "shape": "box",
+                "style": "rounded,filled",
+                "fillcolor": CONSTANT_COLOR,
+            }
         else:
             symbol = _NAIVE_SYMBOLS.get(kind, kind)
+            suffix = f"\n= {_number(node.value())}" if show_value else ""
             attrs = {
                 "label": f"{symbol}{suffix}",
                 "shape": "ellipse",
@@ -881,12 +885,9 @@ def draw_naive(
             }
         drawing.node(name, attrs)
         if parent is not None:
-            pending.append((parent, name))
-        for child in reversed(_naive_children(node)):
+            drawing.edge(parent, name)
+        for child in reversed(children):
             stack.append((child, name))
-    for parent, child in pending:
-        # NOTE: operand -> operation, as in draw_graph: data flows to the root.
-        drawing.edge(child, parent, {"dir": "back"} if rankdir == "TB" else {})
     return drawing.to_graphviz(name="naive")
 
 
