@@ -43,7 +43,8 @@ def test_draw_with_gradients(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert len(nodes) == 9
     assert "x | data 1 | grad -0.3614" in nodes  # w * (1 - tanh(-1.5)^2)
     assert sorted(n for n in nodes if "data" not in n) == ["*", "+", "tanh"]
-    assert "∂=-2" in out.read_text(encoding="utf-8")
+    texts = [t.text for t in ET.parse(out).getroot().iter(f"{SVG}text")]
+    assert "∂=-2" in texts  # the local derivative d(x*w)/dx on its edge
 
 
 def test_draw_without_grad_shows_no_gradients(tmp_path: Path) -> None:
