@@ -1,0 +1,76 @@
+"""Draw the example pictures under docs/ that README's "See the graph" shows.
+
+Run from the repository root: ``.venv/bin/python docs/make_figures.py``.
+Needs the python ``graphviz`` package and the Graphviz ``dot`` program.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinygrad_lite import naive
+from tinygrad_lite.engine import Value, dot
+from tinygrad_lite.nn import MLP
+from tinygrad_lite.viz import draw_calls, draw_graph, draw_naive, save
+
+DOCS = Path(__file__).resolve().parent
+
+
+def fib(n: int) -> int:
+    """The seed's ``fib1``: exponential, because it recomputes shared calls."""
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def main() -> None:
+    """Write every picture and print its path."""
+    # Figure 1 of the seed: z = (x + 2) + y as the naive engine's tree.
+    x, y = naive.Var(3.0, "x"), naive.Var(4.0, "y")
+    z = naive.Add(naive.Add(x, naive.Const(2.0)), y)
+    written = [save(draw_naive(z), DOCS / "figure1_naive_tree.png")]
+
+    # Figure 2 of the seed: the calls of naive fib(4); fib(2) runs twice.
+    written.append(save(draw_calls(fib, 4), DOCS / "figure2_fib_calls.png"))
+
+    # A neuron with its gradients and the local derivative on every edge.
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.881373587019543, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    neuron = draw_graph(o, show_local_grad=True, parameters=[w1, w2, b])
+    written.append(save(neuron, DOCS / "neuron_grad.png"))
+
+    # The same neuron as one dot node, drawn expanded into its * and + chain.
+    weights = [Value(-3.0, "w1"), Value(1.0, "w2")]
+    inputs = [Value(2.0, "x1"), Value(0.0, "x2")]
+    bias = Value(6.881373587019543, "b")
+    out = dot(weights, inputs, bias).tanh()
+    out.label = "o"
+    out.backward()
+    expanded = draw_graph(out, expand=True, parameters=[*weights, bias])
+    written.append(save(expanded, DOCS / "neuron_dot_expanded.png"))
+
+    # A small MLP's squared-error loss: boxes per layer and neuron, then summarized.
+    model = MLP(2, [4, 4, 1], seed=0)
+    prediction = model([1.0, -2.0])
+    prediction = prediction[0] if isinstance(prediction, list) else prediction
+    loss = (prediction - 1.0) ** 2
+    loss.label = "loss"
+    loss.backward()
+    written.append(save(draw_graph(loss, cluster=model, max_nodes=40), DOCS / "mlp_summary.png"))
+    small = MLP(2, [2, 1], seed=0)
+    prediction = small([1.0, -2.0])
+    prediction = prediction[0] if isinstance(prediction, list) else prediction
+    small_loss = (prediction - 1.0) ** 2
+    small_loss.label = "loss"
+    small_loss.backward()
+    written.append(save(draw_graph(small_loss, cluster=small), DOCS / "mlp_clusters.png"))
+    for path in written:
+        print(path.relative_to(DOCS.parent))
+
+
+if __name__ == "__main__":
+    main()
