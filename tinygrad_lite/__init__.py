@@ -34,6 +34,7 @@ from .optim import (
     StepLR,
     clip_grad_norm,
 )
+from .viz import draw_graph
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,7 @@ __all__ = [
     "cross_entropy",
     "detect_anomaly",
     "dot",
+    "draw_graph",
     "forward_difference",
     "grad",
     "gradcheck",
