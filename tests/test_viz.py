@@ -320,3 +320,11 @@ def test_import_needs_no_graphviz() -> None:
         "tinygrad_lite.cli; assert 'graphviz' not in sys.modules, 'graphviz imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_save_steps_numbers_the_files(tmp_path: Path) -> None:
+    x = Value(0.5, "x")
+    steps = viz.backward_steps((x * x).tanh())
+    paths = viz.save_steps(steps, tmp_path / "steps")
+    assert [p.name for p in paths] == ["step_00.svg", "step_01.svg", "step_02.svg"]
+    assert all(p.read_bytes().startswith(b"<?xml") for p in paths)
