@@ -27,10 +27,10 @@ import decimal
 import math
 import numbers
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any, SupportsFloat
+from typing import Any, ClassVar, SupportsFloat
 
 from .ops import BINARY, OPS, UNARY, VARIADIC, Op
 
@@ -443,6 +443,15 @@ class Value:
     def __ge__(self, other: Value | float) -> bool:
         number = _compare_operand(other)
         return NotImplemented if number is None else self.data >= number
+
+    # Notebook display. The drawer sits above the engine and registers its
+    # renderer here on import, so the engine never imports it.
+    _svg_renderer: ClassVar[Callable[[Value], str | None] | None] = None
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a Value as a picture of its graph (when graphviz is there)."""
+        renderer = Value._svg_renderer
+        return None if renderer is None else renderer(self)
 
     # NOTE: == and hash stay those of object (identity), so Values can be dict
     # keys and graph bookkeeping never confuses two nodes that hold equal data.

@@ -1075,3 +1075,7 @@ def value_svg(value: Value, max_nodes: int = 300) -> str | None:
         return _pipe(graph, "svg").decode("utf-8")
     except (ImportError, DotNotFoundError):
         return None
+
+
+# Let notebooks display a Value as its graph; see Value._repr_svg_.
+Value._svg_renderer = value_svg
