@@ -2,7 +2,10 @@
 
 The top of the import order: it may use every other module. Subcommands:
 
-* ``demo``: the main job that ``make demo`` runs.
+* ``demo``: the main job that ``make demo`` runs: trains on moons and iris,
+  writes their figures and a picture of one neuron's graph into ``out/``.
+* ``train``: one data set, any settings (``tinygrad-lite train --dataset moons
+  --hidden 16,16 --epochs 60 --out out --json``).
 * ``draw``: a picture of an expression's graph (``tinygrad-lite draw "tanh(x*w + b)"
   --at x=1,w=-2,b=0.5 --grad --out graph.svg``).
 """
@@ -10,28 +13,302 @@ The top of the import order: it may use every other module. Subcommands:
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import math
 import sys
+import tempfile
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value
 
+if TYPE_CHECKING:
+    from .datasets import Dataset
+    from .nn import MLP
+    from .train import Settings
+
+
+# -- train and demo -----------------------------------------------------------
+
+
+class _UsageError(ValueError):
+    """A bad command-line value: reported in one line, exit status 2."""
+
+
+def _integer(flag: str, text: str, minimum: int | None = 1) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = None
+    if number is None or (minimum is not None and number < minimum):
+        wanted = "an integer" if minimum is None else f"an integer >= {minimum}"
+        raise _UsageError(f"{flag} must be {wanted}, got {text!r}")
+    return number
+
+
+def _number(flag: str, text: str, *, positive: bool) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    ok = 0.0 < number < math.inf if positive else 0.0 <= number < math.inf
+    if not ok:
+        wanted = "a positive number" if positive else "a number >= 0"
+        raise _UsageError(f"{flag} must be {wanted}, got {text!r}")
+    return number
+
+
+def _hidden_sizes(text: str) -> tuple[int, ...]:
+    parts = text.split(",")
+    try:
+        sizes = tuple(int(part) for part in parts)
+    except ValueError:
+        sizes = ()
+    if not sizes or any(size < 1 for size in sizes):
+        raise _UsageError(
+            f"--hidden must be comma-separated positive layer widths such as 16,16, got {text!r}"
+        )
+    return sizes
+
+
+def _choice(flag: str, text: str, known: Sequence[str]) -> str:
+    if text not in known:
+        raise _UsageError(f"unknown {flag} {text!r}; choose one of: {', '.join(known)}")
+    return text
+
+
+def _writable_directory(text: str) -> Path:
+    """Create ``text`` if needed and prove a file can be written there."""
+    directory = Path(text)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise _UsageError(f"cannot write to --out directory {text!r}: {reason}") from error
+    return directory
+
+
+def _run_training(
+    dataset: str,
+    settings: Settings,
+    seed: int,
+    out: Path,
+    progress: bool,
+    n_samples: int | None = None,
+    noise: float | None = None,
+) -> tuple[dict[str, Any], MLP, Dataset]:
+    """Load, train, measure, write the three output files; the summary, model and data."""
+    from . import plot
+    from .datasets import load
+    from .train import accuracy, fit, make_model
+
+    data = load(dataset, n_samples=n_samples, noise=noise, seed=seed)
+    model = make_model(data, settings.hidden, settings.activation, settings.loss, seed)
+    print(
+        f"{dataset}: {len(data.X_train)} train / {len(data.X_test)} test points, "
+        f"{data.n_features} features, {data.n_classes} classes; {model!r}"
+    )
+    history = fit(
+        model,
+        data,
+        loss=settings.loss,
+        optimizer=settings.optimizer,
+        lr=settings.lr,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        schedule=settings.schedule,
+        seed=seed,
+        progress=progress,
+        weight_decay=settings.weight_decay,
+    )
+    train_accuracy = accuracy(model, data.X_train, data.y_train)
+    test_accuracy = accuracy(model, data.X_test, data.y_test)
+    epochs_done = len(history.epochs)
+    if history.interrupted:
+        print(f"interrupted: kept the model after {history.steps} steps ({epochs_done} epochs)")
+    print(
+        f"{dataset}: train accuracy {train_accuracy:.3f}, test accuracy {test_accuracy:.3f} "
+        f"({epochs_done} epochs, {history.seconds:.1f} s)"
+    )
+    outputs = [
+        out / f"{dataset}-boundary.png",
+        out / f"{dataset}-history.png",
+        out / f"{dataset}-model.json",
+    ]
+    plot.decision_boundary(model, data, outputs[0])
+    if history.epochs:
+        plot.history(history, outputs[1])
+    else:
+        outputs.pop(1)
+    model.save(outputs[-1])
+    for path in outputs:
+        print(f"wrote {path}")
+    summary = {
+        "dataset": dataset,
+        "train_accuracy": train_accuracy,
+        "test_accuracy": test_accuracy,
+        "epochs": epochs_done,
+        "seconds": round(history.seconds, 3),
+        "outputs": [str(path) for path in outputs],
+        "interrupted": history.interrupted,
+    }
+    return summary, model, data
+
+
+def _train_settings(args: argparse.Namespace) -> Settings:
+    """The data set's default settings with every given flag applied (exit 2 on a bad one)."""
+    from .datasets import DATASETS
+    from .nn import ACTIVATIONS
+    from .train import LOSSES, OPTIMIZERS, SCHEDULES, default_settings
+
+    dataset = _choice("--dataset", args.dataset, sorted(DATASETS))
+    changes: dict[str, Any] = {}
+    if args.hidden is not None:
+        changes["hidden"] = _hidden_sizes(args.hidden)
+    if args.activation is not None:
+        activations = [a for a in ACTIVATIONS if a is not None]
+        changes["activation"] = _choice("--activation", args.activation, activations)
+    if args.loss is not None:
+        changes["loss"] = _choice("--loss", args.loss, LOSSES)
+    if args.optimizer is not None:
+        changes["optimizer"] = _choice("--optimizer", args.optimizer, list(OPTIMIZERS))
+    if args.lr is not None:
+        changes["lr"] = _number("--lr", args.lr, positive=True)
+    if args.epochs is not None:
+        changes["epochs"] = _integer("--epochs", args.epochs)
+    if args.batch_size is not None:
+        full = args.batch_size == "full"
+        changes["batch_size"] = None if full else _integer("--batch-size", args.batch_size)
+    if args.schedule is not None:
+        schedule = _choice("--schedule", args.schedule, ["none", *SCHEDULES])
+        changes["schedule"] = None if schedule == "none" else schedule
+    return dataclasses.replace(default_settings(dataset), **changes)
+
+
+def _train(args: argparse.Namespace) -> int:
+    """Train on one data set, print the accuracies, write the figures and the model."""
+    try:
+        settings = _train_settings(args)
+        seed = _integer("--seed", args.seed, minimum=None)
+        n_samples = None if args.n_samples is None else _integer("--n-samples", args.n_samples)
+        noise = None if args.noise is None else _number("--noise", args.noise, positive=False)
+        if args.dataset == "iris" and (n_samples is not None or noise is not None):
+            raise _UsageError("--n-samples and --noise do not apply to iris (a fixed data set)")
+        out = _writable_directory(args.out)
+        summary, _, _ = _run_training(
+            args.dataset, settings, seed, out, not args.no_progress, n_samples, noise
+        )
+    except (ValueError, OSError) as error:  # a _UsageError; n_samples for iris; a full disk
+        print(f"tinygrad-lite train: error: {error}", file=sys.stderr)
+        return 2
+    except ImportError as error:
+        print(f"tinygrad-lite train: error: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary))
+    return 130 if summary["interrupted"] else 0
+
+
+def _add_train(commands: Any) -> None:
+    train = commands.add_parser(
+        "train",
+        help="train an MLP on a data set and write its figures and weights",
+        description=(
+            "Train an MLP on iris, moons, circles or blobs with a progress bar; print the "
+            "final train/test accuracy; write DIR/<dataset>-boundary.png, "
+            "DIR/<dataset>-history.png and DIR/<dataset>-model.json. Flags left out take "
+            "the data set's default settings (tinygrad_lite.train.default_settings)."
+        ),
+    )
+    train.add_argument("--dataset", required=True, help="iris, moons, circles or blobs")
+    train.add_argument("--hidden", metavar="N,N,...", help="hidden layer widths, e.g. 16,16")
+    train.add_argument("--activation", help="relu, tanh or sigmoid")
+    train.add_argument("--loss", help="cross_entropy, hinge, bce or mse")
+    train.add_argument("--optimizer", help="sgd, momentum, rmsprop or adam")
+    train.add_argument("--lr", metavar="RATE", help="learning rate")
+    train.add_argument("--epochs", metavar="N", help="passes over the train split")
+    train.add_argument("--batch-size", metavar="N", help="samples per step, or 'full'")
+    train.add_argument("--schedule", help="none, linear, step or cosine")
+    train.add_argument("--seed", default="0", help="seeds the data, weights and shuffling")
+    train.add_argument("--n-samples", metavar="N", help="points to generate (not iris)")
+    train.add_argument("--noise", metavar="STD", help="noise of the generated points")
+    train.add_argument("--out", default="out", metavar="DIR", help="output directory (out)")
+    train.add_argument("--json", action="store_true", help="end with one JSON line")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.set_defaults(handler=_train)
+
+
+def _draw_neuron(model: MLP, data: Dataset, path: Path) -> str:
+    """Draw the graph of the model's first neuron on a train point; returns a status line."""
+    try:
+        from .viz import DotNotFoundError, draw_graph, save
+    except ImportError as error:  # pragma: no cover - viz ships with the package
+        return f"skipped the neuron picture: {error}"
+    neuron = model.layers[0].neurons[0]
+    # NOTE: a point where the neuron is active, so the picture shows gradients, not zeros.
+    active = [x for x in data.X_train if neuron.forward_floats(x)[0] > 0.0]
+    point = (active or data.X_train)[0]
+    inputs = [Value(x, f"x{i + 1}") for i, x in enumerate(point)]
+    output = neuron(inputs)
+    output.label = "out"
+    output.backward()
+    try:
+        graph = draw_graph(
+            output,
+            cluster=neuron,
+            show_local_grad=True,
+            caption=f"neuron 0 of layer 0 of the trained {data.name} model, on one train point",
+        )
+        save(graph, path)
+    except (ImportError, DotNotFoundError) as error:
+        return f"skipped the neuron picture: {error}"
+    return f"wrote {path}"
+
 
 def _demo(args: argparse.Namespace) -> int:
-    """Build a small expression, run backward, print values and gradients."""
-    x = Value(2.0, "x")
-    w = Value(-3.0, "w")
-    b = Value(6.881373587019543, "b")
-    n = x * w + b
-    n.label = "n"
-    y = n.tanh()
-    y.label = "y"
-    y.backward()
-    print("y = tanh(x*w + b)")
-    for v in (x, w, b, n, y):
-        name = v.label
-        print(f"  {name:>2} = {v.data: .6f}   dy/d{name} = {v.grad: .6f}")
-    return 0
+    """Train on moons and iris with their default settings; write figures and a neuron's graph."""
+    from .train import default_settings
+
+    try:
+        out = _writable_directory(args.out)
+    except _UsageError as error:
+        print(f"tinygrad-lite demo: error: {error}", file=sys.stderr)
+        return 2
+    written: list[str] = []
+    results: list[str] = []
+    status = 0
+    model = data = None
+    for dataset in ("moons", "iris"):
+        summary, trained, trained_on = _run_training(
+            dataset, default_settings(dataset), 0, out, not args.no_progress
+        )
+        if model is None:
+            model, data = trained, trained_on
+        written.extend(summary["outputs"])
+        results.append(
+            f"  {dataset:<6} train accuracy {summary['train_accuracy']:.3f}, "
+            f"test accuracy {summary['test_accuracy']:.3f}, {summary['seconds']:.1f} s"
+        )
+        if summary["interrupted"]:
+            status = 130
+            break
+        print()
+    if model is not None and data is not None and status == 0:
+        neuron_path = out / "moons-neuron.svg"
+        message = _draw_neuron(model, data, neuron_path)
+        print(message)
+        if message.startswith("wrote"):
+            written.append(str(neuron_path))
+    print("\nresults:")
+    print("\n".join(results))
+    print(f"\nfiles in {out.resolve()}:")
+    for path in written:
+        print(f"  {path}")
+    return status
 
 
 # -- draw ---------------------------------------------------------------------
@@ -105,8 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exact gradients of scalar expressions, small MLPs, and pictures of both.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="the main job: what `make demo` runs")
+    demo = commands.add_parser(
+        "demo",
+        help="the main job: what `make demo` runs",
+        description=(
+            "Train on moons and iris with their default settings, print the accuracies, "
+            "and write the figures, the models and a picture of one neuron's graph."
+        ),
+    )
+    demo.add_argument("--out", default="out", metavar="DIR", help="output directory (out)")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bars")
     demo.set_defaults(handler=_demo)
+    _add_train(commands)
     _add_draw(commands)
     return parser
 
