@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 from .engine import Value
+from .ops import ieee_div, ieee_pow
 
 __all__ = [
     "Abs",
@@ -60,23 +61,6 @@ def reset_visits() -> None:
     """Set the visit counter to 0."""
     global _visits
     _visits = 0
-
-
-def _divide(a: float, b: float) -> float:
-    # IEEE 754 results instead of ZeroDivisionError, as the Value engine.
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a != a or a == 0.0:
-            return math.nan
-        return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-
-def _power(a: float, b: float) -> float:
-    try:
-        return math.pow(a, b)
-    except (OverflowError, ValueError):
-        return math.nan if a < 0.0 else math.inf
 
 
 def _wrap(x: Expr | float) -> Expr:
@@ -259,12 +243,12 @@ class Div(_Binary):
     """``a / b``; ``(a / b)' = a' / b - (a / b) b' / b``."""
 
     def _value(self) -> float:
-        return _divide(self.a.value(), self.b.value())
+        return ieee_div(self.a.value(), self.b.value())
 
     def _grad(self, x: Var) -> float:
         b = self.b.value()
-        quotient = _divide(self.a.value(), b)
-        return _divide(self.a.grad(x), b) - _divide(quotient * self.b.grad(x), b)
+        quotient = ieee_div(self.a.value(), b)
+        return ieee_div(self.a.grad(x), b) - ieee_div(quotient * self.b.grad(x), b)
 
 
 class Pow(_Binary):
@@ -276,17 +260,17 @@ class Pow(_Binary):
     """
 
     def _value(self) -> float:
-        return _power(self.a.value(), self.b.value())
+        return ieee_pow(self.a.value(), self.b.value())
 
     def _grad(self, x: Var) -> float:
         a = self.a.value()
         b = self.b.value()
         # NOTE: d(a**0)/da = 0 everywhere, as in the Value engine.
-        base = 0.0 if b == 0.0 else b * _power(a, b - 1.0) * self.a.grad(x)
+        base = 0.0 if b == 0.0 else b * ieee_pow(a, b - 1.0) * self.a.grad(x)
         if isinstance(self.b, Const) or a == 0.0:
             return base
         log_a = math.log(a) if a > 0.0 else math.nan  # no real log of a negative base
-        return base + _power(a, b) * log_a * self.b.grad(x)
+        return base + ieee_pow(a, b) * log_a * self.b.grad(x)
 
 
 class Square(_Unary):
@@ -328,7 +312,7 @@ class Relu(_Unary):
 
     def _value(self) -> float:
         a = self.a.value()
-        return a if a > 0 else 0.0
+        return 0.0 if a <= 0 else a  # nan stays nan, as in the Value engine
 
     def _grad(self, x: Var) -> float:
         return self.a.grad(x) if self.a.value() > 0 else 0.0
