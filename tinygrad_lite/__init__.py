@@ -1,5 +1,6 @@
 """tinygrad_lite: exact gradients of plain Python expressions, and a picture of them."""
 
+from .datasets import Dataset
 from .engine import Value, detect_anomaly, dot, is_grad_enabled, no_grad, topological_order, total
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .losses import (
@@ -34,6 +35,7 @@ from .optim import (
     StepLR,
     clip_grad_norm,
 )
+from .train import History, accuracy, fit, predict
 from .viz import draw_graph
 
 __version__ = "0.1.0"
@@ -43,9 +45,11 @@ __all__ = [
     "SGD",
     "Adam",
     "CosineLR",
+    "Dataset",
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckReport",
+    "History",
     "Layer",
     "LinearLR",
     "Module",
@@ -56,6 +60,7 @@ __all__ = [
     "StepLR",
     "Value",
     "__version__",
+    "accuracy",
     "binary_cross_entropy_with_logits",
     "central_difference",
     "clip_grad_norm",
@@ -63,6 +68,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "draw_graph",
+    "fit",
     "forward_difference",
     "grad",
     "gradcheck",
@@ -79,6 +85,7 @@ __all__ = [
     "mse",
     "no_grad",
     "numerical_gradient",
+    "predict",
     "softmax",
     "topological_order",
     "total",
