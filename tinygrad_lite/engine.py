@@ -721,8 +721,10 @@ def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
 def total(values: Iterable[Value | float]) -> Value:
     """``x1 + x2 + ... + xn`` as one node (an empty sum is a constant 0.0).
 
-    Its data and gradients equal those of the chain of ``+`` to the last bit,
-    but it costs one node instead of ``n - 1``.
+    Its data equals that of the chain of ``+`` to the last bit, and so do the
+    gradients when the terms are distinct nodes (a node that appears twice
+    gets its contributions summed in another order, equal up to rounding).
+    It costs one node instead of ``n - 1``.
     """
     nodes = _as_nodes(tuple(values), "total()")
     if not nodes:
@@ -737,9 +739,12 @@ def dot(
 ) -> Value:
     """``b + w1*x1 + ... + wn*xn`` as one node: a neuron's weighted sum.
 
-    Data and gradients are bit-identical to the scalar expansion
-    ``((b + w1*x1) + w2*x2) + ...`` (``d/dw_i = x_i``, ``d/dx_i = w_i``,
-    ``d/db = 1``), at a fraction of the nodes.
+    The data is bit-identical to the scalar expansion
+    ``((b + w1*x1) + w2*x2) + ...``, and so are the gradients
+    (``d/dw_i = x_i``, ``d/dx_i = w_i``, ``d/db = 1``) when the operands are
+    distinct nodes, as in a neuron; a node that appears twice gets its
+    contributions summed in another order, equal up to rounding. It costs
+    one node instead of ``2n``.
 
     Raises:
         ValueError: If ``weights`` and ``inputs`` differ in length.
