@@ -462,9 +462,15 @@ def fit(
 def _record_epoch(
     history: History, epoch: int, model: MLP, data: Dataset, loss: str, start: float
 ) -> None:
+    # NOTE: measure everything first, then append: a Ctrl-C during the
+    # measurement must not leave the history's lists with different lengths.
+    train_loss = _mean_loss(loss, model, data.X_train, data.y_train)
+    test_loss = _mean_loss(loss, model, data.X_test, data.y_test)
+    train_accuracy = accuracy(model, data.X_train, data.y_train)
+    test_accuracy = accuracy(model, data.X_test, data.y_test)
     history.epochs.append(epoch)
-    history.train_loss.append(_mean_loss(loss, model, data.X_train, data.y_train))
-    history.test_loss.append(_mean_loss(loss, model, data.X_test, data.y_test))
-    history.train_accuracy.append(accuracy(model, data.X_train, data.y_train))
-    history.test_accuracy.append(accuracy(model, data.X_test, data.y_test))
+    history.train_loss.append(train_loss)
+    history.test_loss.append(test_loss)
+    history.train_accuracy.append(train_accuracy)
+    history.test_accuracy.append(test_accuracy)
     history.times.append(time.perf_counter() - start)
