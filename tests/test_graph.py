@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import struct
 
 import pytest
@@ -16,8 +17,13 @@ from tinygrad_lite.graph import Graph
 
 
 def bits(x: float) -> bytes:
-    """The exact bit pattern (so nan equals nan and -0.0 differs from 0.0)."""
-    return struct.pack("<d", x)
+    """The exact bit pattern (-0.0 differs from 0.0), with every nan alike.
+
+    NOTE: a nan's sign bit is not reproducible in CPython even within eager
+    mode: which operand's nan an addition returns depends on whether the
+    interpreter has specialized that instruction for floats yet.
+    """
+    return b"nan" if math.isnan(x) else struct.pack("<d", x)
 
 
 def eager_results(expression: Expression, numbers: list[float]) -> tuple[bytes, list[bytes]]:
