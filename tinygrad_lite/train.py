@@ -136,16 +136,18 @@ def _sample_loss(loss: str, scores: Sequence[Value | float], label: int) -> Valu
     return total(parts)
 
 
-def _mean_loss(
+def _measure(
     loss: str, model: Predictor, inputs: Sequence[Sequence[float]], labels: Sequence[int]
-) -> float:
-    """The mean loss over a data split, from float outputs (no graph is kept)."""
+) -> tuple[float, float]:
+    """Mean loss and accuracy over a data split, from one float forward (no graph)."""
+    outputs = model.predict_floats(inputs)
     with no_grad():
         values = [
             _sample_loss(loss, scores, label).data
-            for scores, label in zip(model.predict_floats(inputs), labels, strict=True)
+            for scores, label in zip(outputs, labels, strict=True)
         ]
-    return math.fsum(values) / len(values)
+    hits = sum(_decode(scores) == label for scores, label in zip(outputs, labels, strict=True))
+    return math.fsum(values) / len(values), hits / len(labels)
 
 
 def output_size(loss: str, n_classes: int) -> int:
@@ -464,10 +466,8 @@ def _record_epoch(
 ) -> None:
     # NOTE: measure everything first, then append: a Ctrl-C during the
     # measurement must not leave the history's lists with different lengths.
-    train_loss = _mean_loss(loss, model, data.X_train, data.y_train)
-    test_loss = _mean_loss(loss, model, data.X_test, data.y_test)
-    train_accuracy = accuracy(model, data.X_train, data.y_train)
-    test_accuracy = accuracy(model, data.X_test, data.y_test)
+    train_loss, train_accuracy = _measure(loss, model, data.X_train, data.y_train)
+    test_loss, test_accuracy = _measure(loss, model, data.X_test, data.y_test)
     history.epochs.append(epoch)
     history.train_loss.append(train_loss)
     history.test_loss.append(test_loss)
