@@ -61,6 +61,35 @@ def parse(text: str) -> nbformat.NotebookNode:
     return notebook
 
 
+def _settle(text: str) -> str:
+    """What a terminal shows for ``text``: each line keeps what follows its last ``\\r``."""
+    lines = text.split("\n")
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
+
+
+def tidy_streams(cell: nbformat.NotebookNode) -> None:
+    """Merge consecutive stdout/stderr chunks and settle progress bars (``\\r``).
+
+    A text progress bar redraws itself with carriage returns; a live notebook
+    shows only its last state, but a saved one would keep every redraw.
+    """
+    merged: list[nbformat.NotebookNode] = []
+    for output in cell.get("outputs", []):
+        if (
+            output.output_type == "stream"
+            and merged
+            and merged[-1].output_type == "stream"
+            and merged[-1].name == output.name
+        ):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    for output in merged:
+        if output.output_type == "stream":
+            output.text = _settle(output.text)
+    cell["outputs"] = merged
+
+
 def build(source: Path) -> tuple[Path, float, int]:
     """Convert, execute and save one notebook; return its path, run time and size."""
     notebook = parse(source.read_text(encoding="utf-8"))
@@ -75,6 +104,8 @@ def build(source: Path) -> tuple[Path, float, int]:
     seconds = time.perf_counter() - start
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            tidy_streams(cell)
     target = HERE / (source.stem + ".ipynb")
     nbformat.write(notebook, target)
     return target, seconds, target.stat().st_size
