@@ -32,6 +32,7 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest --hypothesis-profile=$(HYPOTHESIS_PROFILE) -p no:cacheprovider
+	$(BIN)/python -m pytest --nbmake notebooks -p no:cacheprovider
 
 test: lint typecheck pytest
 
