@@ -26,7 +26,7 @@ from typing import Any
 import autograd.numpy as anp
 from hypothesis import strategies as st
 
-from tinygrad_lite.engine import Value, dot, total
+from tinygrad_lite.engine import Value, dot, logsumexp, total
 from tinygrad_lite.ops import OPS, VARIADIC
 
 Operand = int | float
@@ -67,6 +67,7 @@ OP_INPUTS: dict[str, st.SearchStrategy[tuple[float, ...]]] = {
     "sin": st.tuples(reals(-10.0, 10.0)),
     "cos": st.tuples(reals(-10.0, 10.0)),
     "total": _variadic(st.integers(1, 8)),
+    "logsumexp": _variadic(st.integers(1, 5)),
     # 2n arguments (w_1..w_n, x_1..x_n) or 2n + 1 with a bias last
     "dot": st.integers(1, 6).flatmap(lambda n: _variadic(st.sampled_from([2 * n, 2 * n + 1]))),
 }
@@ -101,6 +102,7 @@ _VALUE_OPS: dict[str, Callable[..., Any]] = {
     "cos": lambda x: x.cos(),
     "total": lambda *xs: total(xs),
     "dot": lambda *xs: dot(*_dot_split(xs)),
+    "logsumexp": lambda *xs: logsumexp(xs),
 }
 
 
@@ -135,6 +137,7 @@ _AUTOGRAD_OPS: dict[str, Callable[..., Any]] = {
     "cos": anp.cos,
     "total": lambda *xs: _left_fold(xs),
     "dot": _autograd_dot,
+    "logsumexp": lambda *xs: anp.log(_left_fold([anp.exp(x) for x in xs])),
 }
 
 _MATH_OPS: dict[str, Callable[..., float]] = {
@@ -157,6 +160,7 @@ _MATH_OPS: dict[str, Callable[..., float]] = {
     "dot": lambda *xs: _left_fold(
         [w * x for w, x in zip(*_dot_split(xs)[:2], strict=True)], _dot_split(xs)[2] or 0.0
     ),
+    "logsumexp": lambda *xs: math.log(math.fsum(math.exp(x) for x in xs)),
 }
 
 
@@ -244,7 +248,7 @@ def expression_graphs(
         name = draw(st.sampled_from(names))
         slot = st.integers(0, len(values) - 1)
         operands: tuple[Operand, ...]
-        if name in ("total", "dot"):
+        if name in ("total", "dot", "logsumexp"):
             count = draw(st.integers(1, 3))
             if name == "dot":
                 count = 2 * count + draw(st.integers(0, 1))

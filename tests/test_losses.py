@@ -148,6 +148,46 @@ def test_cross_entropy_batch_and_errors() -> None:
         softmax([])
 
 
+def test_cross_entropy_with_class_probabilities() -> None:
+    logits = [Value(0.3), Value(-1.2), Value(2.0)]
+    by_index = cross_entropy(logits, 2)
+    one_hot = cross_entropy(logits, [0.0, 0.0, 1.0])
+    assert close(one_hot.data, by_index.data)
+    soft = cross_entropy([0.3, -1.2, 2.0], [0.25, 0.25, 0.5])
+    log_p = [z - math.log(sum(math.exp(x) for x in (0.3, -1.2, 2.0))) for z in (0.3, -1.2, 2.0)]
+    assert close(soft.data, -(0.25 * log_p[0] + 0.25 * log_p[1] + 0.5 * log_p[2]))
+    with pytest.raises(ValueError, match="3 class probabilities, got 2"):
+        cross_entropy([0.3, -1.2, 2.0], [0.5, 0.5])
+
+
+def test_targets_may_be_value_placeholders_that_are_refilled() -> None:
+    # A Value target stays in the graph, so changing its data changes the loss
+    # on replay; a float target would be baked in.
+    from tinygrad_lite.graph import Graph
+
+    score = Value(0.4)
+    target = Value(1.0)
+    for loss in (hinge(score, target), mse(score, target)):
+        graph = Graph(loss, [target])
+        before = graph.forward([1.0])
+        after = graph.forward([-1.0])
+        assert before != after
+    logit = Value(-3.0)
+    label = Value(0.0)
+    graph = Graph(binary_cross_entropy_with_logits(logit, label), [label])
+    assert close(graph.forward([0.0]), math.log1p(math.exp(-3.0)))
+    assert close(graph.forward([1.0]), math.log1p(math.exp(3.0)))
+
+
+def test_bce_gradient_is_sigmoid_minus_target_everywhere() -> None:
+    for z in (-1000.0, -3.0, 0.0, 2.5, 1000.0):
+        for y in (0.0, 0.3, 1.0):
+            logit = Value(z)
+            binary_cross_entropy_with_logits(logit, y).backward()
+            sigmoid = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+            assert close(logit.grad, sigmoid - y)
+
+
 def test_l2_penalty() -> None:
     params = [Value(1.0), Value(-2.0), Value(0.5)]
     penalty = l2_penalty(params)

@@ -1,7 +1,16 @@
 """tinygrad_lite: exact gradients of plain Python expressions, and a picture of them."""
 
 from .datasets import Dataset
-from .engine import Value, detect_anomaly, dot, is_grad_enabled, no_grad, topological_order, total
+from .engine import (
+    Value,
+    detect_anomaly,
+    dot,
+    is_grad_enabled,
+    logsumexp,
+    no_grad,
+    topological_order,
+    total,
+)
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .losses import (
     binary_cross_entropy_with_logits,
@@ -81,6 +90,7 @@ __all__ = [
     "l2_penalty",
     "load_model",
     "log_softmax",
+    "logsumexp",
     "machine_epsilon",
     "mse",
     "no_grad",

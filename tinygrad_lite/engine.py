@@ -39,6 +39,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "is_grad_enabled",
+    "logsumexp",
     "no_grad",
     "topological_order",
     "total",
@@ -61,6 +62,7 @@ _SIN = OPS["sin"]
 _COS = OPS["cos"]
 _TOTAL = OPS["total"]
 _DOT = OPS["dot"]
+_LOGSUMEXP = OPS["logsumexp"]
 
 # A leaf that arithmetic made from a plain number (the 2 in ``2 * x``) keeps
 # this marker in its first parent slot, so the drawer can tell it is a constant.
@@ -730,6 +732,23 @@ def total(values: Iterable[Value | float]) -> Value:
     if not nodes:
         return _constant(0.0)  # type: ignore[return-value]
     return _record(_TOTAL, _TOTAL.forward(list(map(_data_of, nodes))), nodes, None)
+
+
+def logsumexp(values: Iterable[Value | float]) -> Value:
+    """``log(exp(x1) + ... + exp(xn))`` as one node, stable for any magnitude.
+
+    Computed as ``m + log(sum exp(x_i - m))`` with ``m = max(x)`` inside the
+    op, so the graph's shape never depends on which input is largest (a
+    compiled :class:`~tinygrad_lite.graph.Graph` replays it correctly for any
+    data). Its gradient is the softmax: ``d/dx_i = exp(x_i - out)``.
+
+    Raises:
+        ValueError: If ``values`` is empty.
+    """
+    nodes = _as_nodes(tuple(values), "logsumexp()")
+    if not nodes:
+        raise ValueError("logsumexp() needs at least one value, got none")
+    return _record(_LOGSUMEXP, _LOGSUMEXP.forward(list(map(_data_of, nodes))), nodes, None)
 
 
 def dot(

@@ -9,16 +9,19 @@ loss takes one sample or a batch:
   ``(l_1 + ... + l_n) * (1/n)``, which is micrograd's reduction and, through
   :func:`~tinygrad_lite.engine.total`, one node for the whole sum.
 
-The numerically delicate ones are written so they never overflow:
-``binary_cross_entropy_with_logits`` branches on the sign of the logit, and
-``softmax`` / ``log_softmax`` subtract the largest logit first.
+The numerically delicate ones never overflow, and their graphs never depend
+on the data (so a compiled :class:`~tinygrad_lite.graph.Graph` can replay
+them for any batch): they are built on the stable n-ary
+:func:`~tinygrad_lite.engine.logsumexp` node, which subtracts the largest
+input inside the op. A target may be a number or a ``Value`` (a placeholder
+that a compiled graph refills for every batch).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .engine import Value, total
+from .engine import Value, dot, logsumexp, total
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -37,10 +40,15 @@ def _as_value(x: Scalar) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _single_target(name: str, target: float | Sequence[float]) -> float:
+def _target(x: object) -> Scalar:
+    """A target as given: a Value stays a Value (a placeholder), a number becomes a float."""
+    return x if isinstance(x, Value) else float(x)  # type: ignore[arg-type]
+
+
+def _single_target(name: str, target: Scalar | Sequence[Scalar]) -> Scalar:
     if isinstance(target, Sequence):
         raise ValueError(f"{name}: one prediction needs one target, got a list: {target!r}")
-    return float(target)
+    return _target(target)
 
 
 def _mean(losses: list[Value]) -> Value:
@@ -49,7 +57,9 @@ def _mean(losses: list[Value]) -> Value:
     return total(losses) * (1.0 / len(losses))
 
 
-def _pairs(name: str, predictions: Sequence[Scalar], targets: object) -> list[tuple[Scalar, float]]:
+def _pairs(
+    name: str, predictions: Sequence[Scalar], targets: object
+) -> list[tuple[Scalar, Scalar]]:
     if not isinstance(targets, Sequence):
         raise ValueError(f"{name}: a batch of predictions needs a list of targets, got {targets!r}")
     if len(predictions) != len(targets):
@@ -57,12 +67,12 @@ def _pairs(name: str, predictions: Sequence[Scalar], targets: object) -> list[tu
             f"{name}: {len(predictions)} predictions but {len(targets)} targets; "
             "they must have the same length"
         )
-    return [(p, float(t)) for p, t in zip(predictions, targets, strict=True)]
+    return [(p, _target(t)) for p, t in zip(predictions, targets, strict=True)]
 
 
 def mse(
     prediction: Scalar | Sequence[Scalar],
-    target: float | Sequence[float],
+    target: Scalar | Sequence[Scalar],
 ) -> Value:
     """Squared error ``(p - t)**2``; for a batch, its mean over the samples.
 
@@ -81,7 +91,7 @@ def mse(
 
 def hinge(
     score: Scalar | Sequence[Scalar],
-    label: float | Sequence[float],
+    label: Scalar | Sequence[Scalar],
 ) -> Value:
     """micrograd's max-margin loss ``relu(1 - y * s)`` for a label ``y`` in {-1, +1}.
 
@@ -97,24 +107,24 @@ def hinge(
     return _hinge_one(score, _single_target("hinge", label))
 
 
-def _hinge_one(score: Scalar, label: float) -> Value:
-    if label not in (-1.0, 1.0):
+def _hinge_one(score: Scalar, label: Scalar) -> Value:
+    if float(label) not in (-1.0, 1.0):
         raise ValueError(f"hinge labels must be -1 or +1, got {label!r}")
     return (1 + -label * _as_value(score)).relu()
 
 
 def binary_cross_entropy_with_logits(
     logit: Scalar | Sequence[Scalar],
-    target: float | Sequence[float],
+    target: Scalar | Sequence[Scalar],
 ) -> Value:
     """Logistic loss on a raw score ``z`` for a target ``y`` in [0, 1].
 
     ``loss = -y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z))
-    = max(z, 0) - z*y + log(1 + exp(-|z|))``,
-    computed as ``z*(1 - y) + log(1 + exp(-z))`` for ``z >= 0`` and
-    ``log(1 + exp(z)) - z*y`` for ``z < 0``, so ``exp`` never overflows: the
-    loss and its gradient ``sigmoid(z) - y`` stay finite at ``z = ±1000``.
-    For a batch, the mean over the samples.
+    = softplus(z) - z*y``, with ``softplus(z) = log(1 + exp(z))`` computed
+    as ``logsumexp([0, z])``, so ``exp`` never overflows: the loss and its
+    gradient ``sigmoid(z) - y`` stay finite and exact at ``z = ±1000``, and
+    the graph has no branch on the sign of ``z``. For a batch, the mean over
+    the samples.
 
     Raises:
         ValueError: If a target is outside [0, 1], or a batch is empty or mismatched.
@@ -125,15 +135,13 @@ def binary_cross_entropy_with_logits(
     return _bce_one(logit, _single_target(name, target))
 
 
-def _bce_one(logit: Scalar, target: float) -> Value:
-    if not 0.0 <= target <= 1.0:
+def _bce_one(logit: Scalar, target: Scalar) -> Value:
+    if not 0.0 <= float(target) <= 1.0:
         raise ValueError(
             f"binary_cross_entropy_with_logits targets must be in [0, 1], got {target!r}"
         )
     z = _as_value(logit)
-    if z.data >= 0.0:
-        return z * (1.0 - target) + (1.0 + (-z).exp()).log()
-    return (1.0 + z.exp()).log() - z * target
+    return logsumexp([0.0, z]) - z * target
 
 
 def _check_logits(logits: Sequence[Scalar], name: str) -> list[Value]:
@@ -148,16 +156,17 @@ def _is_matrix(x: Sequence[object]) -> bool:
 
 def _log_softmax_one(logits: Sequence[Scalar]) -> list[Value]:
     zs = _check_logits(logits, "log_softmax")
-    # NOTE: the shift is a constant (no gradient flows through it): log_softmax
-    # is invariant to it, and it keeps every exp() at most 1.
-    shift = max(z.data for z in zs)
-    shifted = [z - shift for z in zs]
-    log_normalizer = total([s.exp() for s in shifted]).log()
-    return [s - log_normalizer for s in shifted]
+    # NOTE: logsumexp subtracts the largest logit inside the op, so every
+    # exp() is at most 1 and the graph is the same whichever logit is largest.
+    log_normalizer = logsumexp(zs)
+    return [z - log_normalizer for z in zs]
 
 
 def _softmax_one(logits: Sequence[Scalar]) -> list[Value]:
     zs = _check_logits(logits, "softmax")
+    # NOTE: the shift is a constant taken from the data (softmax is invariant
+    # to it): exp(z - m) / sum is exact where exp(z - logsumexp(z)) would lose
+    # the last digits at logits of 1000. The losses use logsumexp instead.
     shift = max(z.data for z in zs)
     exps = [(z - shift).exp() for z in zs]
     normalizer = total(exps)
@@ -179,9 +188,10 @@ def softmax(
 def log_softmax(
     logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
 ) -> list[Value] | list[list[Value]]:
-    """``log_softmax(z)_i = (z_i - m) - log(sum_j exp(z_j - m))`` with ``m = max(z)``.
+    """``log_softmax(z)_i = z_i - logsumexp(z)``.
 
-    Max-shifted, so logits of ±1000 give finite results. A list of logit
+    ``logsumexp`` is max-shifted inside the op, so logits of ±1000 give
+    finite results. A list of logit
     lists (a batch) gives one list per sample.
     """
     if _is_matrix(logits):
@@ -189,45 +199,55 @@ def log_softmax(
     return _log_softmax_one(logits)  # type: ignore[arg-type]
 
 
-def _cross_entropy_one(logits: Sequence[Scalar], target_index: int) -> Value:
-    if type(target_index) is not int or not 0 <= target_index < len(logits):
+def _cross_entropy_one(logits: Sequence[Scalar], target: int | Sequence[Scalar]) -> Value:
+    if isinstance(target, Sequence):  # class probabilities, as torch accepts
+        if len(target) != len(logits):
+            raise ValueError(
+                f"cross_entropy: {len(logits)} logits need {len(logits)} class "
+                f"probabilities, got {len(target)}"
+            )
+        return -dot([_target(p) for p in target], _log_softmax_one(logits))
+    if type(target) is not int or not 0 <= target < len(logits):
         raise ValueError(
-            f"cross_entropy target_index must be an int in [0, {len(logits)}), got {target_index!r}"
+            f"cross_entropy target_index must be an int in [0, {len(logits)}), got {target!r}"
         )
-    return -_log_softmax_one(logits)[target_index]
+    zs = _check_logits(logits, "cross_entropy")
+    return logsumexp(zs) - zs[target]
 
 
 def cross_entropy(
     logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
-    target_index: int | Sequence[int],
+    target_index: int | Sequence[Scalar] | Sequence[int | Sequence[Scalar]],
 ) -> Value:
-    """``-log_softmax(z)[target]``, the negative log-likelihood of the true class.
+    """``logsumexp(z) - z[target]``: ``-log_softmax(z)[target]``, the true class's NLL.
+
+    The target may also be a list of class probabilities ``p`` (as in
+    ``torch.nn.functional.cross_entropy``): the loss is then
+    ``-sum_i p_i * log_softmax(z)_i``; a one-hot ``p`` gives the same loss as
+    its index, with a graph that does not depend on which class is true.
 
     Args:
         logits: One sample's raw class scores, or a list of them (a batch).
-        target_index: The true class (a list of them for a batch).
+        target_index: The true class or its probabilities (a list of them for a batch).
 
     Returns:
         The loss; for a batch, its mean over the samples.
 
     Raises:
-        ValueError: If a target index is out of range, or a batch is empty or mismatched.
+        ValueError: If a target index is out of range, a probability list has
+            the wrong length, or a batch is empty or mismatched.
     """
     if _is_matrix(logits):
         if not isinstance(target_index, Sequence) or len(target_index) != len(logits):
             raise ValueError(
                 f"cross_entropy: a batch of {len(logits)} logit lists needs as many "
-                f"target indices, got {target_index!r}"
+                f"target indices (or probability lists), got {target_index!r}"
             )
         return _mean(
             [
                 _cross_entropy_one(row, t)  # type: ignore[arg-type]
                 for row, t in zip(logits, target_index, strict=True)
             ]
-        )
-    if isinstance(target_index, Sequence):
-        raise ValueError(
-            f"cross_entropy: one sample's logits need one target index, got {target_index!r}"
         )
     return _cross_entropy_one(logits, target_index)  # type: ignore[arg-type]
 

@@ -314,6 +314,27 @@ def _total_grads(args: Sequence[Any], out: Any) -> list[float]:
     return [1.0] * len(args)
 
 
+def _exp(x: Any) -> Any:
+    return _safe_exp(x) if type(x) is float else x.exp()
+
+
+def _logsumexp(args: Sequence[float]) -> float:
+    """``log(exp(x1) + ... + exp(xn))``, shifted by the largest term so nothing overflows."""
+    shift = max(args)
+    if shift == _INF or shift == -_INF or shift != shift:
+        # all -inf gives -inf; any inf gives inf; max() of a list with nan is
+        # order-dependent, so look for nan explicitly
+        return _NAN if any(x != x for x in args) else shift
+    if any(x != x for x in args):
+        return _NAN
+    return shift + math.log(reduce(add, [math.exp(x - shift) for x in args]))
+
+
+def _logsumexp_grads(args: Sequence[Any], out: Any) -> list[Any]:
+    # d/dx_i logsumexp(x) = exp(x_i) / sum_j exp(x_j) = exp(x_i - out): the softmax
+    return [_exp(x - out) for x in args]
+
+
 def _dot(args: Sequence[float]) -> float:
     """``b + w1*x1 + ... + wn*xn`` for ``args = (w1..wn, x1..xn[, b])``."""
     n = len(args) // 2
@@ -350,6 +371,7 @@ _TABLE = [
     Op("cos", "cos", UNARY, _safe_cos, _cos_grad),
     Op("total", "sum", VARIADIC, _total, _total_grads),
     Op("dot", "dot", VARIADIC, _dot, _dot_grads),
+    Op("logsumexp", "logsumexp", VARIADIC, _logsumexp, _logsumexp_grads),
 ]
 
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
