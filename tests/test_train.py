@@ -131,6 +131,39 @@ def test_every_loss_trains(loss: str, name: str, moons: Dataset, blobs: Dataset)
     assert history.train_loss[-1] < history.train_loss[0]
 
 
+@pytest.mark.parametrize("loss", ["cross_entropy", "hinge", "bce", "mse"])
+@pytest.mark.parametrize("name", ["moons", "blobs"])
+def test_compiled_training_equals_eager_to_the_last_bit(
+    loss: str, name: str, moons: Dataset, blobs: Dataset
+) -> None:
+    # batch 7 leaves a smaller last batch: two recorded graphs are replayed
+    data = moons if name == "moons" else blobs
+    runs = {}
+    for compiled in (False, True):
+        model = make_model(data, hidden=(6, 5), loss=loss, seed=3)
+        history = fit(
+            model,
+            data,
+            loss=loss,
+            lr=0.05,
+            epochs=4,
+            batch_size=7,
+            progress=False,
+            compile=compiled,
+        )
+        assert history.compiled is compiled
+        runs[compiled] = (history.train_loss, history.test_loss, model.state_dict())
+    assert runs[True] == runs[False]
+
+
+def test_compile_defaults(moons: Dataset) -> None:
+    model = make_model(moons, hidden=(4,), seed=0)
+    assert fit(model, moons, epochs=2, batch_size=8, progress=False).compiled
+    # one full-batch step: recording a graph to replay it never would not pay
+    assert not fit(model, moons, epochs=1, progress=False).compiled
+    assert fit(model, moons, epochs=2, progress=False).compiled
+
+
 @pytest.mark.parametrize("optimizer", sorted(train.OPTIMIZERS))
 @pytest.mark.parametrize("schedule", [None, *train.SCHEDULES])
 def test_every_optimizer_and_schedule(optimizer: str, schedule: str | None, moons: Dataset) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from . import optim
 from .datasets import Dataset
 from .engine import Value, no_grad, total
+from .graph import Graph
 from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from .nn import MLP
 
@@ -112,28 +113,34 @@ def accuracy(model: Predictor, inputs: Sequence[Sequence[float]], labels: Sequen
 # Losses of one sample, for every (loss, output count) the loop supports.
 
 
-def _sample_loss(loss: str, scores: Sequence[Value | float], label: int) -> Value:
-    """The loss of one sample given the model's output scores and its class."""
+def _targets(loss: str, n_outputs: int, label: int) -> list[float]:
+    """The target of each model output for a sample of class ``label``.
+
+    ``cross_entropy`` takes the one-hot class probabilities; the other losses
+    score every output as a yes/no classifier (one output: class 1 is yes),
+    with targets +1/-1 (``hinge``, ``mse``) or 1/0 (``bce``).
+    """
     if loss == "cross_entropy":
-        return cross_entropy(scores, label)
-    if len(scores) == 1:  # binary: class 1 is the positive side
-        score = scores[0]
-        if loss == "hinge":
-            return hinge(score, 1.0 if label == 1 else -1.0)
-        if loss == "bce":
-            return binary_cross_entropy_with_logits(score, float(label))
-        return mse(score, 1.0 if label == 1 else -1.0)
-    # one-vs-rest: every output is a binary classifier for its class
-    if loss == "hinge":
-        parts = [hinge(s, 1.0 if c == label else -1.0) for c, s in enumerate(scores)]
-    elif loss == "bce":
-        parts = [
-            binary_cross_entropy_with_logits(s, 1.0 if c == label else 0.0)
-            for c, s in enumerate(scores)
-        ]
-    else:
-        parts = [mse(s, 1.0 if c == label else -1.0) for c, s in enumerate(scores)]
-    return total(parts)
+        return [1.0 if c == label else 0.0 for c in range(n_outputs)]
+    yes = [label == 1] if n_outputs == 1 else [c == label for c in range(n_outputs)]
+    if loss == "bce":
+        return [1.0 if y else 0.0 for y in yes]
+    return [1.0 if y else -1.0 for y in yes]
+
+
+def _sample_loss(
+    loss: str, scores: Sequence[Value | float], targets: Sequence[Value | float]
+) -> Value:
+    """One sample's loss from its output scores and per-output targets.
+
+    The targets may be Values (the placeholders of a compiled graph) or
+    numbers; either way the graph has the same shape, whatever the class.
+    """
+    if loss == "cross_entropy":
+        return cross_entropy(scores, targets)
+    one = {"hinge": hinge, "bce": binary_cross_entropy_with_logits, "mse": mse}[loss]
+    parts = [one(s, t) for s, t in zip(scores, targets, strict=True)]
+    return parts[0] if len(parts) == 1 else total(parts)
 
 
 def _measure(
@@ -143,7 +150,7 @@ def _measure(
     outputs = model.predict_floats(inputs)
     with no_grad():
         values = [
-            _sample_loss(loss, scores, label).data
+            _sample_loss(loss, scores, _targets(loss, len(scores), label)).data
             for scores, label in zip(outputs, labels, strict=True)
         ]
     hits = sum(_decode(scores) == label for scores, label in zip(outputs, labels, strict=True))
@@ -248,6 +255,7 @@ class History:
         seconds: Total wall time of the run.
         steps: Optimizer steps that finished (the model holds their result).
         interrupted: True when a ``KeyboardInterrupt`` stopped the run early.
+        compiled: True when the steps replayed a compiled graph (``compile``).
         dataset: The data set's name.
         loss: The loss's name.
     """
@@ -261,6 +269,7 @@ class History:
     seconds: float = 0.0
     steps: int = 0
     interrupted: bool = False
+    compiled: bool = False
     dataset: str = ""
     loss: str = ""
 
@@ -276,6 +285,7 @@ class History:
             "test_accuracy": list(self.test_accuracy),
             "times": list(self.times),
             "seconds": self.seconds,
+            "compiled": self.compiled,
             "steps": self.steps,
             "interrupted": self.interrupted,
         }
@@ -361,6 +371,7 @@ def fit(
     *,
     weight_decay: float = 0.0,
     callback: Callable[[History], None] | None = None,
+    compile: bool | None = None,  # noqa: A002 (the name torch.compile made familiar)
 ) -> History:
     """Train ``model`` on ``data.X_train`` by mini-batch gradient descent.
 
@@ -391,6 +402,13 @@ def fit(
         weight_decay: L2 factor handed to an optimizer built by name.
         callback: Called with the history after every epoch; raising
             ``KeyboardInterrupt`` in it stops training like Ctrl-C.
+        compile: Record the batch loss once as a
+            :class:`~tinygrad_lite.graph.Graph` over input and target
+            placeholders and replay it every step (True; one graph per batch
+            size: the full batches and a smaller last one), build a fresh
+            graph per step (False), or decide (None: compile unless the run
+            has no more steps than batch sizes). Both give the same numbers
+            to the last bit; the replay is several times faster.
 
     Returns:
         The :class:`History`.
@@ -410,8 +428,15 @@ def fit(
     history = History(dataset=data.name, loss=loss)
     rng = random.Random(seed)
     order = list(range(n_train))
-    x_train, y_train = data.X_train, data.y_train
-    outputs = model.outputs
+    x_train = data.X_train
+    n_outputs = len(model.predict_floats(x_train[:1])[0])
+    targets = [_targets(loss, n_outputs, label) for label in data.y_train]
+    # Every batch has ``size`` samples except perhaps the last of an epoch: at
+    # most two shapes, each recorded once. Compiling pays as soon as a shape
+    # is replayed at least once.
+    shapes = len({size, n_train % size} - {0})
+    history.compiled = epochs * steps_per_epoch > shapes if compile is None else bool(compile)
+    graphs: dict[int, Graph] = {}  # one per batch size (the last batch may be smaller)
     bar = _progress_bar(epochs, data.name, progress)
     start = time.perf_counter()
     try:
@@ -419,11 +444,20 @@ def fit(
             rng.shuffle(order)
             for first in range(0, n_train, size):
                 batch = order[first : first + size]
-                opt.zero_grad()
-                batch_loss = total(
-                    [_sample_loss(loss, outputs(x_train[i]), y_train[i]) for i in batch]
-                ) * (1.0 / len(batch))
-                batch_loss.backward()
+                rows = [x_train[i] for i in batch]
+                batch_targets = [targets[i] for i in batch]
+                if history.compiled:
+                    graph = graphs.get(len(batch))
+                    if graph is None:
+                        graph = graphs[len(batch)] = _compile_batch(
+                            loss, model, rows, batch_targets
+                        )
+                    graph.forward([v for row in (*rows, *batch_targets) for v in row])
+                    opt.zero_grad()
+                    graph.backward()
+                else:
+                    opt.zero_grad()
+                    _batch_loss(loss, model, rows, batch_targets).backward()
                 before = [p.data for p in params]
                 try:
                     opt.step()
@@ -459,6 +493,27 @@ def fit(
         _record_epoch(history, 0, model, data, loss, start)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def _batch_loss(
+    loss: str,
+    model: MLP,
+    rows: Sequence[Sequence[Value | float]],
+    targets: Sequence[Sequence[Value | float]],
+) -> Value:
+    """The mean loss ``(1/|B|) * sum_i loss(model(x_i), t_i)`` over a batch."""
+    samples = [_sample_loss(loss, model.outputs(x), t) for x, t in zip(rows, targets, strict=True)]
+    return total(samples) * (1.0 / len(samples))
+
+
+def _compile_batch(
+    loss: str, model: MLP, rows: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
+) -> Graph:
+    """The batch loss recorded once over placeholders for the inputs and targets."""
+    row_slots = [[Value(v) for v in row] for row in rows]
+    target_slots = [[Value(v) for v in row] for row in targets]
+    placeholders = [v for row in (*row_slots, *target_slots) for v in row]
+    return Graph(_batch_loss(loss, model, row_slots, target_slots), placeholders)
 
 
 def _record_epoch(
