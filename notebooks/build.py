@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "src"
 CELL_MARK = re.compile(r"^# %%(?P<kind> \[markdown\])?\s*$")
 TIMEOUT = 120  # seconds per cell
+ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 def parse(text: str) -> nbformat.NotebookNode:
@@ -87,6 +88,11 @@ def tidy_streams(cell: nbformat.NotebookNode) -> None:
     for output in merged:
         if output.output_type == "stream":
             output.text = _settle(output.text)
+        plain = output.get("data", {}).get("text/plain")
+        if isinstance(plain, str):
+            # NOTE: "<Figure at 0x7f...>" changes every run; drop the address so
+            # rebuilding an unchanged notebook gives an unchanged file.
+            output["data"]["text/plain"] = ADDRESS.sub("", plain)
     cell["outputs"] = merged
 
 

@@ -144,10 +144,10 @@ draw_graph(o, show_local_grad=True, parameters=[w1, w2, b])
 #
 # We train the same 2-16-16-1 network on moons both ways, from the same
 # initial weights on the same batches, with the hinge loss
-# $\max(0, 1 - y\,s)$ and labels $y = \pm 1$. (A loss whose *Python code*
-# branches on the data, like the numerically stable binary cross-entropy,
-# would be recorded with one branch only; hinge has no such branch, its
-# `relu` is computed from the data at every replay.)
+# $\max(0, 1 - y\,s)$ and labels $y = \pm 1$. (Replay needs a graph whose
+# *shape* does not depend on the data: code like `if z.data > 0:` would be
+# recorded with one branch only. Hinge is fine: its `relu` is an op, computed
+# from the data at every replay.)
 
 # %%
 moons = load("moons")
