@@ -25,6 +25,7 @@ Usage: ``python benchmarks/run.py [--quick]``.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import platform
@@ -324,6 +325,19 @@ def chain(value_type: Any, n: int) -> Callable[[], None]:
     return run
 
 
+def _without_gc(fn: Callable[[], None]) -> Callable[[], None]:
+    """``fn`` with the cycle collector paused: shows how much of a cost is the collector's."""
+
+    def run() -> None:
+        gc.disable()
+        try:
+            fn()
+        finally:
+            gc.enable()
+
+    return run
+
+
 def chain_compiled(n: int) -> tuple[Callable[[], None], float]:
     start = time.perf_counter()
     x = Value(0.5)
@@ -413,6 +427,7 @@ def main() -> None:
     rows: list[tuple[str, str, dict[str, float], str]] = []
 
     def record(workload: str, impl: str, stats: dict[str, float], unit: str = "ms") -> None:
+        gc.collect()  # start the next measurement without this one's garbage
         results["workloads"].setdefault(workload, {})[impl] = stats
         rows.append((workload, impl, stats, unit))
         print(
@@ -446,6 +461,7 @@ def main() -> None:
         if have_micrograd and n <= 100_000:
             record(name, "micrograd", measure(chain(micrograd_engine.Value, n), few))
         record(name, "tinygrad_lite eager", measure(chain(Value, n), few))
+        record(name, "eager, gc disabled*", measure(_without_gc(chain(Value, n)), few))
         run, build = chain_compiled(n)
         record(name, "tinygrad_lite compiled", measure(run, few))
         record(name, "float floor", measure(chain_floor(n), few))
@@ -489,6 +505,10 @@ def _table(results: dict[str, Any]) -> str:
             )
     memory = results["bytes_per_node"]
     lines.append("")
+    lines.append(
+        "* for attribution only: the same eager chain with the cycle collector paused; "
+        "every other row runs with the garbage collector at its defaults."
+    )
     lines.append(
         "Bytes per op node (1e5-step chain, after backward): "
         + ", ".join(f"{k} {v:.0f}" for k, v in memory.items())
