@@ -449,22 +449,23 @@ def _build_expanded(
         terms = [(x.data, x, []) for x in operands]
     grad = style.grad_text(value)
 
+    def intermediate(prefix: str, data: float) -> str:
+        """A record for a partial result of the expansion (no grad of its own)."""
+        node_name = drawing.new_name(prefix)
+        attributes = {
+            "shape": "record",
+            "style": "filled",
+            "fillcolor": INTERMEDIATE_COLOR,
+            "label": style.record("", data, grad),
+        }
+        drawing.node(node_name, attributes, group)
+        return node_name
+
     def emit(term: tuple[float, Value | None, list[tuple[Value, float]]], last: bool) -> str:
         data, existing, factors = term
         if existing is not None:
             return names.get(existing, "")
-        target = name if last else drawing.new_name("p")
-        if not last:
-            drawing.node(
-                target,
-                {
-                    "shape": "record",
-                    "style": "filled",
-                    "fillcolor": INTERMEDIATE_COLOR,
-                    "label": style.record("", data, grad),
-                },
-                group,
-            )
+        target = name if last else intermediate("p", data)
         op_name = f"{target}_op"
         drawing.node(op_name, _op_attrs("*"), group)
         drawing.edge(op_name, target)
@@ -482,18 +483,7 @@ def _build_expanded(
         last = i == len(terms)
         term_name = emit(term, last=False)
         running += term[0]
-        target = name if last else drawing.new_name("s")
-        if not last:
-            drawing.node(
-                target,
-                {
-                    "shape": "record",
-                    "style": "filled",
-                    "fillcolor": INTERMEDIATE_COLOR,
-                    "label": style.record("", running, grad),
-                },
-                group,
-            )
+        target = name if last else intermediate("s", running)
         op_name = f"{target}_op"
         drawing.node(op_name, _op_attrs("+"), group)
         drawing.edge(op_name, target)
