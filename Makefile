@@ -37,7 +37,6 @@ pytest: $(VENV)/.installed-dev
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pip install --quiet "micrograd==0.1.0"
 	$(BIN)/python benchmarks/run.py
 
 clean:
