@@ -181,13 +181,3 @@ def test_bad_arguments_are_refused_with_clear_errors() -> None:
     with pytest.raises(ValueError, match="1 inputs"):
         graph.forward([1.0, 2.0])
     assert len(graph) == 2
-
-
-def test_a_value_displays_as_its_graph_in_notebooks() -> None:
-    from tinygrad_lite import viz
-
-    x = Value(2.0, "x")
-    y = (x * x).tanh()
-    svg = y._repr_svg_()
-    assert svg is not None and "<svg" in svg and "tanh" in svg
-    assert Value._svg_renderer is viz.value_svg

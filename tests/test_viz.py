@@ -328,3 +328,11 @@ def test_save_steps_numbers_the_files(tmp_path: Path) -> None:
     paths = viz.save_steps(steps, tmp_path / "steps")
     assert [p.name for p in paths] == ["step_00.svg", "step_01.svg", "step_02.svg"]
     assert all(p.read_bytes().startswith(b"<?xml") for p in paths)
+
+
+def test_a_value_displays_as_its_graph_in_notebooks() -> None:
+    x = Value(2.0, "x")
+    y = (x * x).tanh()
+    svg = y._repr_svg_()
+    assert svg is not None and "<svg" in svg and "tanh" in svg
+    assert Value._svg_renderer is viz.value_svg

@@ -12,6 +12,7 @@ from .engine import (
     total,
 )
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .graph import Graph
 from .losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -58,6 +59,7 @@ __all__ = [
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckReport",
+    "Graph",
     "History",
     "Layer",
     "LinearLR",
