@@ -37,19 +37,7 @@ def run(name: str, figures: Path | None) -> dict[str, object]:
     data = datasets.load(name, seed=0)
     model = train.make_model(data, settings.hidden, settings.activation, settings.loss, seed=0)
     start = time.perf_counter()
-    history = train.fit(
-        model,
-        data,
-        loss=settings.loss,
-        optimizer=settings.optimizer,
-        lr=settings.lr,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        schedule=settings.schedule,
-        seed=0,
-        progress=False,
-        weight_decay=settings.weight_decay,
-    )
+    history = train.fit(model, data, seed=0, progress=False, **settings.fit_arguments())
     seconds = time.perf_counter() - start
     if figures is not None:
         from tinygrad_lite import plot

@@ -30,8 +30,9 @@ from tinygrad_lite.numeric import (
 def test_machine_epsilon_equals_float_info() -> None:
     eps = machine_epsilon()
     assert eps == sys.float_info.epsilon  # bit-exact: that is the point
-    assert 1.0 + eps > 1.0
-    assert 1.0 + eps / 2 == 1.0
+    one = 1.0
+    assert one + eps > one  # eps is seen next to 1 ...
+    assert one + eps / 2 == one  # ... and half of it is not
 
 
 @given(reals(-3.0, 3.0))

@@ -112,19 +112,7 @@ def _run_training(
         f"{dataset}: {len(data.X_train)} train / {len(data.X_test)} test points, "
         f"{data.n_features} features, {data.n_classes} classes; {model!r}"
     )
-    history = fit(
-        model,
-        data,
-        loss=settings.loss,
-        optimizer=settings.optimizer,
-        lr=settings.lr,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        schedule=settings.schedule,
-        seed=seed,
-        progress=progress,
-        weight_decay=settings.weight_decay,
-    )
+    history = fit(model, data, seed=seed, progress=progress, **settings.fit_arguments())
     train_accuracy = accuracy(model, data.X_train, data.y_train)
     test_accuracy = accuracy(model, data.X_test, data.y_test)
     epochs_done = len(history.epochs)

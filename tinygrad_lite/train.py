@@ -200,6 +200,18 @@ class Settings:
     schedule: str | None = None
     weight_decay: float = 0.0
 
+    def fit_arguments(self) -> dict[str, Any]:
+        """The recipe's keyword arguments for :func:`fit`."""
+        return {
+            "loss": self.loss,
+            "optimizer": self.optimizer,
+            "lr": self.lr,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "schedule": self.schedule,
+            "weight_decay": self.weight_decay,
+        }
+
 
 _SETTINGS: dict[str, Settings] = {
     "iris": Settings(hidden=(16,), lr=0.01, epochs=60, batch_size=16, schedule="cosine"),
