@@ -336,3 +336,19 @@ def test_a_value_displays_as_its_graph_in_notebooks() -> None:
     svg = y._repr_svg_()
     assert svg is not None and "<svg" in svg and "tanh" in svg
     assert Value._svg_renderer is viz.value_svg
+
+
+def test_backward_steps_as_an_animated_gif(tmp_path: Path) -> None:
+    from PIL import Image
+
+    x = Value(0.5, "x")
+    steps = viz.backward_steps((x * x).tanh())
+    path = viz.save_animation(steps, tmp_path / "backward.gif", seconds_per_frame=0.5)
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == len(steps) == 3
+        assert gif.info["duration"] == 500
+    with pytest.raises(ValueError, match=r"\.gif"):
+        viz.save_animation(steps, tmp_path / "backward.png")
+    with pytest.raises(ValueError, match="at least one"):
+        viz.save_animation([], tmp_path / "empty.gif")

@@ -50,6 +50,7 @@ __all__ = [
     "draw_naive",
     "naive_fib",
     "save",
+    "save_animation",
     "save_steps",
     "value_svg",
 ]
@@ -1042,6 +1043,58 @@ def save_steps(
         save(graph, folder / f"step_{i:0{width}d}.{suffix.lstrip('.')}")
         for i, graph in enumerate(graphs)
     ]
+
+
+def save_animation(
+    graphs: Sequence[graphviz.Digraph], path: str | Path, seconds_per_frame: float = 1.0
+) -> Path:
+    """Write the pictures of :func:`backward_steps` as one animated GIF.
+
+    Frames are rendered to PNG by ``dot`` and placed on a white canvas of the
+    largest frame's size, so the picture does not jump as labels grow.
+
+    Args:
+        graphs: The pictures, in order (at least one).
+        path: Where to write; its suffix must be ``.gif``.
+        seconds_per_frame: How long each frame shows.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: For no frames, another suffix or a non-positive duration.
+        ImportError: When Pillow is missing (it comes with the ``viz`` extra).
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".gif":
+        raise ValueError(f"save_animation writes .gif files, got {str(path)!r}")
+    if not graphs:
+        raise ValueError("save_animation needs at least one picture, got none")
+    if not seconds_per_frame > 0:
+        raise ValueError(f"seconds_per_frame must be > 0, got {seconds_per_frame!r}")
+    try:
+        from PIL import Image
+    except ImportError as error:
+        raise ImportError('animated GIFs need Pillow: pip install "tinygrad_lite[viz]"') from error
+    import io
+
+    frames = [Image.open(io.BytesIO(_pipe(graph, "png"))).convert("RGB") for graph in graphs]
+    width = max(frame.width for frame in frames)
+    height = max(frame.height for frame in frames)
+    canvases = []
+    for frame in frames:
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(frame, (0, 0))
+        canvases.append(canvas)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    canvases[0].save(
+        target,
+        save_all=True,
+        append_images=canvases[1:],
+        duration=round(seconds_per_frame * 1000),
+        loop=0,
+    )
+    return target
 
 
 def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
