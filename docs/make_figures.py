@@ -11,7 +11,14 @@ from pathlib import Path
 from tinygrad_lite import naive
 from tinygrad_lite.engine import Value, dot
 from tinygrad_lite.nn import MLP
-from tinygrad_lite.viz import draw_calls, draw_graph, draw_naive, save
+from tinygrad_lite.viz import (
+    backward_steps,
+    draw_calls,
+    draw_graph,
+    draw_naive,
+    save,
+    save_animation,
+)
 
 DOCS = Path(__file__).resolve().parent
 
@@ -68,6 +75,13 @@ def main() -> None:
     small_loss.label = "loss"
     small_loss.backward()
     written.append(save(draw_graph(small_loss, cluster=small), DOCS / "mlp_clusters.png"))
+
+    # the backward pass of tanh(x*w + b), one frame per step
+    x, w, b = Value(1.0, "x"), Value(-2.0, "w"), Value(0.5, "b")
+    o = (x * w + b).tanh()
+    o.label = "o"
+    frames = backward_steps(o)
+    written.append(save_animation(frames, DOCS / "backward_steps.gif", seconds_per_frame=0.8))
     for path in written:
         print(path.relative_to(DOCS.parent))
 
