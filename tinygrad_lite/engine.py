@@ -142,7 +142,10 @@ def _constant(x: Any) -> Value | None:
 def _record(op: Op, data: float, a: Any, b: Any) -> Value:
     """Make the node for ``op``'s result; the only place nodes are born."""
     if not _mode.fast:
-        return _record_slow(op, data, a, b)
+        if _mode.anomaly:
+            _check_anomaly(op, data, a, b)
+        if not _mode.recording:
+            return Value(data)
     node: Value = _new(Value)
     node.data = data
     node.grad = 0.0
@@ -156,25 +159,12 @@ def _record(op: Op, data: float, a: Any, b: Any) -> Value:
 
 def _apply_right(op: Op, x: Value, other: Any) -> Value:
     """``x op other`` for a Value ``x`` and a Value or plain number ``other``."""
-    if type(other) is not Value:
-        other = other if type(other) is float else _number(other)
-        if other is None:
-            return NotImplemented  # type: ignore[no-any-return]
-        data = op.forward(x.data, other)
-    else:
-        data = op.forward(x.data, other.data)
-    if not _mode.fast:
-        return _record_slow(op, data, x, other)
-    # NOTE: _record inlined: this is the hottest path of eager mode.
-    node: Value = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._op = op
-    node._a = x
-    node._b = other
-    node._mark = None
-    return node
+    if type(other) is Value:
+        return _record(op, op.forward(x.data, other.data), x, other)
+    c = other if type(other) is float else _number(other)
+    if c is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    return _record(op, op.forward(x.data, c), x, c)
 
 
 def _apply_left(op: Op, other: Any, x: Value) -> Value:
@@ -185,24 +175,15 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     return _record(op, op.forward(c, x.data), c, x)
 
 
-def _record_slow(op: Op, data: float, a: Any, b: Any) -> Value:
-    if _mode.anomaly and not math.isfinite(data):
-        inputs = [x.data if type(x) is Value else x for x in _operands(op, a, b)]
-        if all(math.isfinite(x) for x in inputs):
-            raise FloatingPointError(
-                f"detect_anomaly: {op.name} produced {data} from finite inputs {inputs}"
-            )
-    if not _mode.recording:
-        return Value(data)
-    node: Value = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._op = op
-    node._a = a
-    node._b = b
-    node._mark = None
-    return node
+def _check_anomaly(op: Op, data: float, a: Any, b: Any) -> None:
+    """Inside detect_anomaly(): refuse a nan or inf made from finite inputs."""
+    if math.isfinite(data):
+        return
+    inputs = [x.data if type(x) is Value else x for x in _operands(op, a, b)]
+    if all(math.isfinite(x) for x in inputs):
+        raise FloatingPointError(
+            f"detect_anomaly: {op.name} produced {data} from finite inputs {inputs}"
+        )
 
 
 def _operands(op: Op | None, a: Any, b: Any) -> tuple[Value | float, ...]:
