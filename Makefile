@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest --nbmake notebooks -p no:cacheprovider
 
 test: lint typecheck pytest
+
+# The long fault-injection and fuzz variants (pytest -m fuzz); make test runs their short forms.
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m fuzz --hypothesis-profile=$(HYPOTHESIS_PROFILE) -p no:cacheprovider
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
