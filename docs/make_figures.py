@@ -1,7 +1,7 @@
 """Draw the example pictures under docs/ that README's "See the graph" shows.
 
 Run from the repository root: ``.venv/bin/python docs/make_figures.py``.
-Needs the python ``graphviz`` package and the Graphviz ``dot`` program.
+Needs the ``viz`` extra (pygraphviz renders in-process; no ``dot`` program).
 """
 
 from __future__ import annotations

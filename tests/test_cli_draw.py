@@ -93,14 +93,17 @@ def test_missing_out_is_a_usage_error() -> None:
     assert caught.value.code == 2
 
 
-def test_missing_dot(
+def test_no_renderer_exits_1_naming_the_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)  # the viz extra is not installed
     monkeypatch.setenv("PATH", "")
     assert main(["draw", "x", "--at", "x=1", "--out", str(tmp_path / "g.svg")]) == 1
     error = capsys.readouterr().err
-    assert "apt-get install graphviz" in error
-    assert "brew install graphviz" in error
+    assert 'pip install "tinygrad_lite[viz]"' in error
+    assert 'pip install -e ".[viz]"' in error
+    assert error.count("\n") == 1
+    assert not list(tmp_path.iterdir())
 
 
 def test_console_entry_point(tmp_path: Path) -> None:

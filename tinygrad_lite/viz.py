@@ -1,9 +1,12 @@
 """Pictures of computation graphs, drawn with Graphviz, for teaching.
 
 Sits above :mod:`tinygrad_lite.engine` (and beside ``nn`` and ``naive``) and
-under :mod:`tinygrad_lite.cli`. The python ``graphviz`` package is imported
-only inside the functions that build or render a picture, so
-``import tinygrad_lite`` needs nothing but the standard library.
+under :mod:`tinygrad_lite.cli`. The drawers build DOT text with the standard
+library alone; rendering it (SVG, PNG, PDF) happens in-process through
+``pygraphviz``, whose wheels bundle the Graphviz libraries, so no system
+program is needed (a ``dot`` on PATH is used only when pygraphviz is missing).
+``pygraphviz`` is imported inside :func:`render`, so ``import tinygrad_lite``
+needs nothing but the standard library.
 
 What it draws:
 
@@ -28,27 +31,34 @@ What it draws:
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from .engine import Value, topological_order
 from .ops import BINARY, UNARY
 
-if TYPE_CHECKING:
-    import graphviz
-
 __all__ = [
+    "FONT",
     "DotNotFoundError",
+    "Picture",
+    "RendererNotFoundError",
     "backward_steps",
     "draw_calls",
     "draw_graph",
     "draw_naive",
     "naive_fib",
+    "render",
     "save",
     "save_animation",
     "save_steps",
@@ -69,41 +79,34 @@ SUMMARY_COLOR = "#d9d2e9"
 SUFFIXES = ("svg", "png", "pdf")
 """The file types :func:`save` writes."""
 
-_INSTALL_DOT = (
-    "the Graphviz 'dot' program was not found on PATH; install it "
-    "(Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz, "
-    "conda: conda install graphviz); graph.source still gives the DOT text"
+FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
+"""The font of every picture: DejaVu Sans ships with Debian's fontconfig, Helvetica
+and Arial with macOS and Windows; the list is handed to Pango (PNG, PDF) and to the
+SVG viewer as is, and each takes the first family it has."""
+
+_INSTALL = (
+    "rendering a picture needs pygraphviz, which bundles Graphviz: "
+    'pip install "tinygrad_lite[viz]" (from a clone: pip install -e ".[viz]"); '
+    "a Graphviz 'dot' program on PATH works too. graph.source still gives the DOT text"
 )
 
 
-class DotNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program is missing: pictures cannot be rendered.
+class RendererNotFoundError(ImportError):
+    """Neither pygraphviz nor a Graphviz ``dot`` program is there: no picture can be rendered.
 
-    The :class:`graphviz.Digraph` itself is fine: ``graph.source`` is the DOT
-    text, which any Graphviz installation (or an online viewer) can render.
+    The :class:`Picture` itself is fine: ``picture.source`` is the DOT text,
+    which any Graphviz installation (or an online viewer) can render.
     """
+
+
+DotNotFoundError = RendererNotFoundError
+"""The former name of :class:`RendererNotFoundError`, kept for old ``except`` clauses."""
 
 
 class _NamedParameters(Protocol):
     """What ``cluster=`` needs: a model with ``named_parameters()`` (``nn.Module``)."""
 
     def named_parameters(self) -> Iterable[tuple[str, Value]]: ...
-
-
-def _graphviz() -> Any:
-    """The ``graphviz`` module, or an ImportError that names the extra to install."""
-    try:
-        import graphviz
-    except ImportError as error:
-        raise ImportError(
-            "drawing graphs needs the python 'graphviz' package: pip install \"tinygrad_lite[viz]\""
-        ) from error
-    return graphviz
-
-
-def _check_dot() -> None:
-    if shutil.which("dot") is None:
-        raise DotNotFoundError(_INSTALL_DOT)
 
 
 # ---------------------------------------------------------------------------
@@ -121,16 +124,16 @@ def _record_text(text: str) -> str:
     """Escape the characters a Graphviz record label treats as structure."""
     for char in '\\{}|<>"':
         text = text.replace(char, "\\" + char)
-    return text
+    return " ".join(text.splitlines())
 
 
 # ---------------------------------------------------------------------------
-# The drawing model: plain nodes and edges, emitted to graphviz at the end.
+# The drawing model: plain nodes and edges, emitted as DOT text at the end.
 
 
 @dataclass
 class _Drawing:
-    """Nodes and edges before they become a ``graphviz.Digraph``."""
+    """Nodes and edges before they become a ``Picture``."""
 
     rankdir: str
     nodes: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
@@ -149,14 +152,15 @@ class _Drawing:
     def edge(self, tail: str, head: str, attrs: dict[str, str] | None = None) -> None:
         self.edges.append((tail, head, attrs or {}))
 
-    def to_graphviz(self, name: str = "graph") -> graphviz.Digraph:
-        gv = _graphviz()
-        graph = gv.Digraph(name)
-        graph.attr(rankdir=self.rankdir, fontname="Helvetica")
-        graph.attr("node", fontname="Helvetica", fontsize="11")
-        graph.attr("edge", fontname="Helvetica", fontsize="9")
+    def to_picture(self, name: str = "graph") -> Picture:
+        """The DOT text of the drawing, as a :class:`Picture`."""
+        lines = [f"digraph {_quote(name)} {{"]
+        graph_attrs = {"rankdir": self.rankdir, "fontname": FONT}
         if self.caption:
-            graph.attr(label="\n".join(self.caption), labelloc="b", fontsize="11")
+            graph_attrs.update(label="\n".join(self.caption), labelloc="b", fontsize="11")
+        lines.append(f"\tgraph {_attributes(graph_attrs)}")
+        lines.append(f"\tnode {_attributes({'fontname': FONT, 'fontsize': '11'})}")
+        lines.append(f"\tedge {_attributes({'fontname': FONT, 'fontsize': '9'})}")
         by_cluster: dict[str, list[tuple[str, dict[str, str]]]] = {}
         for node_name, attrs, cluster in self.nodes:
             by_cluster.setdefault(cluster, []).append((node_name, attrs))
@@ -169,19 +173,49 @@ class _Drawing:
             parent = _cluster_parent(path, paths)
             children.setdefault(parent, []).append(path)
 
-        def fill(target: Any, path: str) -> None:
+        def fill(path: str, indent: str) -> None:
             for node_name, attrs in by_cluster.get(path, []):
-                target.node(node_name, **attrs)
+                lines.append(f"{indent}{_quote(node_name)} {_attributes(attrs)}")
             for child in children.get(path, []):
-                with target.subgraph(name=f"cluster_{child}") as sub:
-                    label = self.cluster_labels.get(child, child)
-                    sub.attr(label=label, style="rounded,dashed", color="#7f7f7f", fontsize="10")
-                    fill(sub, child)
+                lines.append(f"{indent}subgraph {_quote('cluster_' + child)} {{")
+                label = self.cluster_labels.get(child, child)
+                cluster_attrs = {
+                    "label": label,
+                    "style": "rounded,dashed",
+                    "color": "#7f7f7f",
+                    "fontsize": "10",
+                }
+                lines.append(f"{indent}\tgraph {_attributes(cluster_attrs)}")
+                fill(child, indent + "\t")
+                lines.append(f"{indent}}}")
 
-        fill(graph, "")
+        fill("", "\t")
         for tail, head, attrs in self.edges:
-            graph.edge(tail, head, **attrs)
-        return graph
+            lines.append(f"\t{_quote(tail)} -> {_quote(head)} {_attributes(attrs)}".rstrip())
+        lines.append("}")
+        return Picture("\n".join(lines) + "\n", name)
+
+
+class _Record(str):
+    """A record label already escaped for Graphviz's record parser (see :func:`_record_text`)."""
+
+    __slots__ = ()
+
+
+def _quote(text: str) -> str:
+    """``text`` as a DOT string: shown literally (a record label keeps its own escapes)."""
+    if isinstance(text, _Record):
+        return f'"{text}"'
+    # NOTE: the DOT parser only undoes \" ; Graphviz's label code then reads \\ as one
+    # backslash and \n as a line break, so both are escaped for a literal picture.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _attributes(attrs: dict[str, str]) -> str:
+    if not attrs:
+        return ""
+    return "[" + " ".join(f"{key}={_quote(value)}" for key, value in attrs.items()) + "]"
 
 
 def _natural_key(path: str) -> list[Any]:
@@ -299,13 +333,13 @@ class _ValueStyle:
             return f"grad {_number(self.grads[source])}"
         return "grad ?"
 
-    def record(self, title: str, data: float, grad: str | None) -> str:
+    def record(self, title: str, data: float, grad: str | None) -> _Record:
         fields = [_record_text(title)] if title else []
         fields.append(f"data {_number(data)}")
         if self.show_grad and grad is not None:
             fields.append(grad)
         text = " | ".join(fields)
-        return "{ " + text + " }" if self.horizontal else text
+        return _Record("{ " + text + " }" if self.horizontal else text)
 
 
 def _value_attrs(style: _ValueStyle, value: Value, title: str) -> dict[str, str]:
@@ -653,7 +687,7 @@ def draw_graph(
     expand: bool = False,
     parameters: Iterable[Value] | None = None,
     caption: str | None = None,
-) -> graphviz.Digraph:
+) -> Picture:
     """The computation graph behind ``root`` as a Graphviz picture.
 
     Each value is a record ``label | data | grad`` (4 significant digits);
@@ -682,11 +716,10 @@ def draw_graph(
         caption: A line of text under the picture.
 
     Returns:
-        A ``graphviz.Digraph``: display it in Jupyter, ``save`` it, or read
+        A ``Picture``: display it in Jupyter, ``save`` it, or read
         ``.source`` for the DOT text.
 
     Raises:
-        ImportError: If the python ``graphviz`` package is missing.
         ValueError: For a bad ``rankdir`` or ``max_nodes``.
     """
     drawing = _draw(
@@ -702,7 +735,7 @@ def draw_graph(
         grads=None,
         caption=caption,
     )
-    return drawing.to_graphviz()
+    return drawing.to_picture()
 
 
 def backward_steps(
@@ -713,7 +746,7 @@ def backward_steps(
     max_nodes: int = 300,
     expand: bool = False,
     parameters: Iterable[Value] | None = None,
-) -> list[graphviz.Digraph]:
+) -> list[Picture]:
     """Pictures of the backward pass, one per step, gradients filling in.
 
     Step 0 seeds ``d root/d root = 1``. Each later step takes the next op in
@@ -754,7 +787,7 @@ def backward_steps(
             grads=dict(grads),
             caption="step 0: seed d root / d root = 1",
             **common,
-        ).to_graphviz(name="step0")
+        ).to_picture(name="step0")
     ]
     order = [node for node in topological_order(root, leaves=False)]
     for number, node in enumerate(reversed(order), start=1):
@@ -774,7 +807,7 @@ def backward_steps(
                     "× local derivative to its inputs"
                 ),
                 **common,
-            ).to_graphviz(name=f"step{number}")
+            ).to_picture(name=f"step{number}")
         )
     return steps
 
@@ -820,7 +853,7 @@ def _naive_leaf(node: Any) -> float:
 
 def draw_naive(
     expr: Any, *, rankdir: str = "TB", show_value: bool = False, max_nodes: int = 300
-) -> graphviz.Digraph:
+) -> Picture:
     """A naive-engine expression (``tinygrad_lite.naive``) drawn as a tree: figure 1.
 
     Unlike :func:`draw_graph`, this draws what the naive engine *walks*: a
@@ -879,7 +912,7 @@ def draw_naive(
             drawing.edge(parent, name)
         for child in reversed(children):
             stack.append((child, name))
-    return drawing.to_graphviz(name="naive")
+    return drawing.to_picture(name="naive")
 
 
 def naive_fib(n: int) -> int:
@@ -943,7 +976,7 @@ def draw_calls(
     *,
     rankdir: str = "TB",
     max_calls: int = 300,
-) -> graphviz.Digraph:
+) -> Picture:
     """The call tree of a recursive function: figure 2, naive ``fib(4)``.
 
     Each call is a node ``fib(k) = result``. A call with sub-calls that
@@ -989,27 +1022,80 @@ def draw_calls(
         drawing.caption.append(
             "computed more than once: " + ", ".join(sorted(repeated, key=_natural_key))
         )
-    return drawing.to_graphviz(name="calls")
+    return drawing.to_picture(name="calls")
 
 
 # ---------------------------------------------------------------------------
 # Rendering.
 
 
-def save(graph: graphviz.Digraph, path: str | Path) -> Path:
+class Picture:
+    """A drawn graph: its DOT text, rendered in-process by pygraphviz on demand.
+
+    What :func:`draw_graph` and the other drawers return. ``source`` is the
+    DOT text (it needs no renderer); :meth:`pipe` gives the bytes of an SVG,
+    PNG or PDF picture, :meth:`save` writes one, and Jupyter displays the
+    picture inline through :meth:`_repr_svg_`, never through a ``dot`` program.
+
+    Attributes:
+        source: The DOT text.
+        name: The graph's name in the DOT text.
+    """
+
+    __slots__ = ("name", "source")
+
+    def __init__(self, source: str, name: str = "graph") -> None:
+        self.source = source
+        self.name = name
+
+    def pipe(self, format: str = "svg", *, dpi: float | None = None) -> bytes:  # noqa: A002
+        """The rendered picture as bytes (``format``: ``"svg"``, ``"png"`` or ``"pdf"``).
+
+        Raises:
+            ValueError: For another format or a bad ``dpi``.
+            RendererNotFoundError: When neither pygraphviz nor ``dot`` is there.
+        """
+        return render(self.source, format, dpi=dpi)
+
+    def save(
+        self, path: str | Path, *, scale: float | None = None, dpi: float | None = None
+    ) -> Path:
+        """Write the picture to ``path`` (SVG, PNG or PDF by the suffix); see :func:`save`."""
+        return save(self, path, scale=scale, dpi=dpi)
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter's inline display; None (the text repr) when nothing can render."""
+        try:
+            return self.pipe("svg").decode("utf-8")
+        except RendererNotFoundError:
+            return None
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __repr__(self) -> str:
+        return f"<Picture {self.name!r}: {self.source.count(chr(10))} lines of DOT>"
+
+
+def save(
+    graph: Picture, path: str | Path, *, scale: float | None = None, dpi: float | None = None
+) -> Path:
     """Render ``graph`` to ``path``: SVG, PNG or PDF by the suffix.
 
     Args:
         graph: A picture from :func:`draw_graph` and friends.
         path: Where to write; the suffix (``.svg``, ``.png``, ``.pdf``) picks the format.
+        scale: PNG only: pixels per point, ``dpi = 72 * scale`` (2 for a slide
+            on a high-density screen). Graphviz's default is 96 dpi (scale 4/3).
+        dpi: PNG only: the resolution itself; give ``scale`` or ``dpi``, not both.
 
     Returns:
         The path written.
 
     Raises:
-        ValueError: For another suffix.
-        DotNotFoundError: If the Graphviz ``dot`` program is not installed
-            (``graph.source`` still gives the DOT text).
+        ValueError: For another suffix, or a bad ``scale``/``dpi``.
+        RendererNotFoundError: When neither pygraphviz nor a ``dot`` program
+            is there (``graph.source`` still gives the DOT text).
     """
     target = Path(path)
     suffix = target.suffix.lower().lstrip(".")
@@ -1018,14 +1104,27 @@ def save(graph: graphviz.Digraph, path: str | Path) -> Path:
             f"save() writes .svg, .png or .pdf files, got {str(path)!r} "
             "(graph.source gives the DOT text)"
         )
-    data = _pipe(graph, suffix)
+    resolution = _resolution(scale, dpi)
+    if resolution is not None and suffix != "png":
+        raise ValueError(f"scale and dpi apply to .png files only, got {str(path)!r}")
+    data = render(graph.source, suffix, dpi=resolution)
     target.write_bytes(data)
     return target
 
 
-def save_steps(
-    graphs: Sequence[graphviz.Digraph], directory: str | Path, suffix: str = "svg"
-) -> list[Path]:
+def _resolution(scale: float | None, dpi: float | None) -> float | None:
+    if scale is not None and dpi is not None:
+        raise ValueError(f"give scale or dpi, not both (got scale={scale!r}, dpi={dpi!r})")
+    if scale is not None:
+        if not (isinstance(scale, (int, float)) and 0.1 <= scale <= 20):
+            raise ValueError(f"scale must be a number from 0.1 to 20, got {scale!r}")
+        return 72.0 * scale
+    if dpi is not None and not (isinstance(dpi, (int, float)) and 10 <= dpi <= 1500):
+        raise ValueError(f"dpi must be a number from 10 to 1500, got {dpi!r}")
+    return dpi
+
+
+def save_steps(graphs: Sequence[Picture], directory: str | Path, suffix: str = "svg") -> list[Path]:
     """Write the pictures of :func:`backward_steps` as ``step_00.svg``, ``step_01.svg``, ...
 
     Args:
@@ -1046,11 +1145,11 @@ def save_steps(
 
 
 def save_animation(
-    graphs: Sequence[graphviz.Digraph], path: str | Path, seconds_per_frame: float = 1.0
+    graphs: Sequence[Picture], path: str | Path, seconds_per_frame: float = 1.0
 ) -> Path:
     """Write the pictures of :func:`backward_steps` as one animated GIF.
 
-    Frames are rendered to PNG by ``dot`` and placed on a white canvas of the
+    Frames are rendered to PNG and placed on a white canvas of the
     largest frame's size, so the picture does not jump as labels grow.
 
     Args:
@@ -1078,7 +1177,9 @@ def save_animation(
         raise ImportError('animated GIFs need Pillow: pip install "tinygrad_lite[viz]"') from error
     import io
 
-    frames = [Image.open(io.BytesIO(_pipe(graph, "png"))).convert("RGB") for graph in graphs]
+    frames = [
+        Image.open(io.BytesIO(render(graph.source, "png"))).convert("RGB") for graph in graphs
+    ]
     width = max(frame.width for frame in frames)
     height = max(frame.height for frame in frames)
     canvases = []
@@ -1097,27 +1198,87 @@ def save_animation(
     return target
 
 
-def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
-    gv = _graphviz()
-    _check_dot()
+# One render at a time: Graphviz keeps global state, and fd 2 is redirected meanwhile.
+_RENDER_LOCK = threading.Lock()
+
+# The bundled fontconfig is older than some systems' configuration files and says
+# so on stderr the first time it loads them; the fonts still load.
+_FONTCONFIG_NOISE = re.compile(rb"^Fontconfig (warning|error): .*\bunknown element\b.*$")
+
+
+def render(source: str, fmt: str = "svg", *, dpi: float | None = None) -> bytes:
+    """Lay out and render DOT text: in-process with pygraphviz, else with a ``dot`` program.
+
+    Args:
+        source: DOT text (``picture.source``).
+        fmt: ``"svg"``, ``"png"`` or ``"pdf"``.
+        dpi: Resolution of a PNG (Graphviz's default: 96).
+
+    Raises:
+        ValueError: For another format, or a layout Graphviz refuses.
+        RendererNotFoundError: When neither renderer is there.
+    """
+    if fmt not in SUFFIXES:
+        raise ValueError(f"the formats are svg, png and pdf, got {fmt!r}")
     try:
-        data: bytes = graph.pipe(format=fmt)
-    except gv.ExecutableNotFound as error:
-        raise DotNotFoundError(_INSTALL_DOT) from error
+        import pygraphviz
+    except ImportError:
+        program = shutil.which("dot")
+        if program is None:
+            raise RendererNotFoundError(_INSTALL) from None
+        return _render_with_program(program, source, fmt, dpi)
+    with _RENDER_LOCK, _quiet_fontconfig():
+        graph = pygraphviz.AGraph(string=source)
+        if dpi is not None:
+            graph.graph_attr["dpi"] = f"{dpi:g}"
+        data: bytes = graph.draw(format=fmt, prog="dot")
     return data
+
+
+def _render_with_program(program: str, source: str, fmt: str, dpi: float | None) -> bytes:
+    command = [program, f"-T{fmt}"] + ([f"-Gdpi={dpi:g}"] if dpi is not None else [])
+    done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise ValueError(f"Graphviz could not lay out the graph: {message}")
+    return done.stdout
+
+
+@contextmanager
+def _quiet_fontconfig() -> Iterator[None]:
+    """Hold back fontconfig's "unknown element" notes from fd 2; pass everything else on.
+
+    The note is printed by C code straight to file descriptor 2, out of reach of
+    ``sys.stderr``: the descriptor is pointed at a temporary file for the
+    render, then restored, and every other line is written back to it.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no fd 2 (a GUI, a closed stderr)
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            lines = capture.read().splitlines(keepends=True)
+            kept = b"".join(line for line in lines if not _FONTCONFIG_NOISE.match(line.rstrip()))
+            if kept:
+                os.write(2, kept)
 
 
 def value_svg(value: Value, max_nodes: int = 300) -> str | None:
     """The SVG picture of ``value``'s graph, for Jupyter (``Value._repr_svg_``).
 
-    Returns None (so Jupyter falls back to the text ``repr``) when graphviz
-    or the ``dot`` program is missing.
+    Returns None (so Jupyter falls back to the text ``repr``) when no
+    renderer is installed.
     """
-    try:
-        graph = draw_graph(value, max_nodes=max_nodes)
-        return _pipe(graph, "svg").decode("utf-8")
-    except (ImportError, DotNotFoundError):
-        return None
+    return draw_graph(value, max_nodes=max_nodes)._repr_svg_()
 
 
 # Let notebooks display a Value as its graph; see Value._repr_svg_.
