@@ -87,10 +87,11 @@ def test_bad_input_exits_2_with_one_line(
     assert not list(tmp_path.iterdir())
 
 
-def test_missing_out_is_a_usage_error() -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(["draw", "x", "--at", "x=1"])
-    assert caught.value.code == 2
+def test_nothing_to_write_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["draw", "x", "--at", "x=1"]) == 2
+    error = capsys.readouterr().err
+    assert "nothing to write: give --out FILE, --html FILE or --steps" in error
+    assert error.count("\n") == 1
 
 
 def test_no_renderer_exits_1_naming_the_extra(
