@@ -189,8 +189,8 @@ def render(
             data: bytes = graph.draw(format=fmt, prog="dot")
             return data
         _apply_layout(graph, _positions(pygraphviz, layout))
-        # NOTE: neato -n2 takes every position and spline as given: nothing moves.
-        data = graph.draw(format=fmt, prog="neato", args="-n2")
+        # NOTE: nop2 (neato -n2) takes every position and spline as given: nothing moves.
+        data = graph.draw(format=fmt, prog="nop2")
         return data
 
 

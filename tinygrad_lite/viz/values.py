@@ -235,6 +235,11 @@ def _titles(order: Sequence[Value], style: Style, groups: dict[Value, str]) -> d
     return titles
 
 
+def _outside(operand: Value | float, groups: dict[Value, str], group: str) -> bool:
+    """True for an operand drawn outside ``group``'s box (numbers sit inside it)."""
+    return isinstance(operand, Value) and groups.get(operand, "") != group
+
+
 def _build_full(
     drawing: Drawing,
     order: Sequence[Value],
@@ -267,9 +272,11 @@ def _build_full(
         drawing.node(op_name, op_attrs(_op_label(op), value in style.highlight, op_id), group)
         drawing.edge(op_name, name)
         marked = op.arity == BINARY and not is_commutative(op)
-        for position, (operand, local) in enumerate(
-            zip(value.operands, local_grads(value), strict=True)
-        ):
+        inputs = list(enumerate(zip(value.operands, local_grads(value), strict=True)))
+        # NOTE: ordering=in keeps the in-edges in the order they are written, which dot
+        # can honour only if a box's members come together: the op's own box first.
+        inputs.sort(key=lambda item: _outside(item[1][0], groups, group))
+        for position, (operand, local) in inputs:
             mark = _OPERAND_MARKS[position] if marked else ""
             if isinstance(operand, Value):
                 if operand in names:
