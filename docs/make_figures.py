@@ -24,19 +24,10 @@ from tinygrad_lite.viz import (
     save,
     save_animation,
 )
+from tinygrad_lite.viz.explorer import BROWSER_FLAGS
 
 SCALE = 1.5  # slide quality: 108 dpi
 
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 DOCS = Path(__file__).resolve().parent
 
@@ -130,7 +121,7 @@ def _screenshot(page: Path, target: Path, x1_id: int) -> Path | None:
         print("skipped docs/explorer.png: needs Chromium and playwright (the dev extra)")
         return None
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=list(BROWSER_FLAGS))
         tab = browser.new_page(viewport={"width": 1280, "height": 760}, device_scale_factor=1)
         tab.goto(page.resolve().as_uri())
         tab.evaluate("window.tinygradLite.toEnd()")

@@ -11,16 +11,9 @@ import importlib.util
 import os
 import shutil
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tinygrad_lite.viz.explorer import BROWSER_FLAGS
+
+FLAGS = list(BROWSER_FLAGS)
 """Launch flags that work on a bare Debian machine, root included."""
 
 

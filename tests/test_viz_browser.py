@@ -15,22 +15,12 @@ from typing import Any
 
 import pytest
 from browser import CHROMIUM, FLAGS, MISSING
+from test_viz_explorer import readme_neuron
 
 from tinygrad_lite import viz
 from tinygrad_lite.engine import Value, topological_order
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests: {MISSING}")
-
-
-def readme_neuron() -> tuple[Value, dict[str, Value]]:
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.881373587019543, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
 
 
 @pytest.fixture(scope="module")

@@ -170,6 +170,5 @@ def test_inf_and_nan_travel_as_strings() -> None:
     data = page_data(viz.explore(y))
     assert {node["data"] for node in data["nodes"]} >= {"-inf", "nan"}
     assert all(
-        not isinstance(node["data"], float) or math.isfinite(node["data"])
-        for node in data["nodes"]
+        not isinstance(node["data"], float) or math.isfinite(node["data"]) for node in data["nodes"]
     )

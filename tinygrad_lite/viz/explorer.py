@@ -24,7 +24,20 @@ from ..graph import program
 from .ledger import Trace, number, trace
 from .values import NamedParameters, build, count_nodes, model_parameters
 
-__all__ = ["Explorer", "explore"]
+__all__ = ["BROWSER_FLAGS", "Explorer", "explore"]
+
+BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Chromium flags to open a saved page headless on a bare machine, root included
+(the browser tests and ``docs/make_figures.py`` use them)."""
 
 PROGRAM_LIMIT = 4000
 """At most this many lines of each pass are shown in the page's program panel."""

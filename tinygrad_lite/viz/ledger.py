@@ -47,9 +47,13 @@ def _operand_number(x: Any, op: Op | None = None, position: int = 1) -> str:
     return f"({text})" if text.startswith("-") and not bare else text
 
 
+def _simple(name: str) -> bool:
+    return name.replace("_", "").replace(".", "").isalnum()
+
+
 def _partial(name: str) -> str:
     """``∂n`` or ``∂(x1*w1)``: a name with operators in it gets parentheses."""
-    return f"∂{name}" if name.replace("_", "").replace(".", "").isalnum() else f"∂({name})"
+    return f"∂{name}" if _simple(name) else f"∂({name})"
 
 
 def is_infix(op: Op) -> bool:
@@ -234,9 +238,11 @@ class Trace:
 
     def step_line(self, c: Contribution) -> str:
         """``w1.grad += 0.5 × 2 = 1``: one contribution, as the engine adds it."""
-        target = self.order[c.target]
+        target = self.name(self.order[c.target])
+        if not _simple(target):
+            target = f"({target})"
         added = c.g * c.local
-        line = f"{self.name(target)}.grad += {number(c.g)} × {_operand_number(c.local)}"
+        line = f"{target}.grad += {number(c.g)} × {_operand_number(c.local)}"
         if c.total == added:
             return f"{line} = {number(c.total)}"
         return f"{line} = {number(added)} (now {number(c.total)})"
