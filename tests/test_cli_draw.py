@@ -161,6 +161,20 @@ def test_draw_max_nodes_is_capped_with_a_note(
     drawn = len(node_texts(out))
     assert 100 < drawn <= MAX_DRAWN_NODES + 2, drawn
     assert "truncated" in out.read_text(encoding="utf-8")
+    assert main([*arguments, "--steps", str(tmp_path / "steps.gif")]) == 2
+    assert "needs 6323 frames, more than the limit of 200" in capsys.readouterr().err
+
+
+def test_large_pictures_bound_the_layout() -> None:
+    from tinygrad_lite.expression import evaluate
+    from tinygrad_lite.viz import draw_graph
+    from tinygrad_lite.viz.drawing import LARGE
+
+    root = evaluate(big_expression(), {"x": 1.0, "y": 2.0})
+    large = draw_graph(root, max_nodes=2 * LARGE).source
+    assert 'nslimit="1"' in large and 'size="80,80"' in large
+    small = draw_graph(evaluate("x*y", {"x": 1.0, "y": 2.0})).source
+    assert "nslimit" not in small and 'size="80' not in small
 
 
 @pytest.mark.parametrize("expression", ["-x", "-x**2", "-exp(x)"])

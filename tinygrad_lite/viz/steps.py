@@ -46,6 +46,7 @@ def backward_steps(
     max_nodes: int = 300,
     expand: bool = False,
     parameters: Iterable[Value] | None = None,
+    max_frames: int = 200,
 ) -> list[Picture]:
     """Pictures of the backward pass: one frame per gradient that arrives.
 
@@ -68,14 +69,25 @@ def backward_steps(
         max_nodes: As in :func:`~tinygrad_lite.viz.draw_graph`.
         expand: As in :func:`~tinygrad_lite.viz.draw_graph`.
         parameters: Values to draw as parameters.
+        max_frames: Refuse graphs whose backward pass needs more frames
+            (each frame is a whole picture).
 
     Returns:
         ``1 +`` (number of contributions) pictures; :func:`save_steps` and
         :func:`save_animation` write them.
+
+    Raises:
+        ValueError: When the pass needs more than ``max_frames`` frames.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() needs a Value, got {type(root).__name__}: {root!r}")
     replay = trace(root)
+    count = 1 + sum(len(contributions) for _, contributions in replay.backward)
+    if count > max_frames:
+        raise ValueError(
+            f"the backward pass of this graph needs {count} frames, more than the limit "
+            f"of {max_frames} (one per gradient that arrives); step a smaller graph"
+        )
     nodes = replay.order
     common = {
         "rankdir": rankdir,
