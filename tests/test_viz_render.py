@@ -107,6 +107,9 @@ def test_cli_demo_writes_the_neuron_png_without_dot(tmp_path: Path) -> None:
     # a neuron of two inputs with its cluster, caption and legend
     assert 400 <= width <= 3000, width
     assert 150 <= height <= 2000, height
+    page = tmp_path / "out" / "neuron.html"
+    assert str(page) in done.stdout
+    assert 'id="tl-data"' in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("suffix", ["svg", "png", "pdf"])
