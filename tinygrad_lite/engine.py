@@ -769,7 +769,8 @@ def _nary_forward(op: Op, count: int) -> _NaryForward:
             f"        return {expression}",
             "    return None",
         ]
-    namespace: dict[str, Any] = {"Value": Value, "ALL_VALUES": _ALL_VALUES}
+    namespace: dict[str, Any] = {"Value": Value, "ALL_VALUES": _ALL_VALUES, "NAN": math.nan}
+    namespace["INF"] = math.inf
     namespace["op_forward"] = op.forward
     # Our own source, generated from the op table only (never from user text).
     exec(compile("\n".join(lines) + "\n", f"<tinygrad_lite.engine:{op.name}>", "exec"), namespace)

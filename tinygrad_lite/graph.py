@@ -26,22 +26,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import GRAPH_LOCK, Value, _backpropagate, topological_order
+from .inline import forward_source, local_sources
 from .kernels import accumulate_into_none
-from .ops import BINARY, OPS, UNARY, VARIADIC, Op
+from .ops import BINARY, UNARY, VARIADIC, Op
 
 __all__ = ["Graph", "program"]
-
-# Ops whose forward and local derivatives are written inline in generated
-# code; every other op calls its table functions (same functions as eager).
-# Each template reproduces the table function's float operations exactly.
-_INLINE_FORWARD: dict[str, Callable[[list[str]], str]] = {
-    "add": lambda v: f"{v[0]} + {v[1]}",
-    "sub": lambda v: f"{v[0]} - {v[1]}",
-    "mul": lambda v: f"{v[0]} * {v[1]}",
-    "neg": lambda v: f"-{v[0]}",
-    "relu": lambda v: f"0.0 if {v[0]} <= 0.0 else {v[0]}",
-    "total": lambda v: " + ".join(v),
-}
 
 _VALUE_NAME = re.compile(r"\bv\d+\b")
 
@@ -199,7 +188,7 @@ def _emit(
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, Any]]:
     """The forward and backward lines, each tagged with its node's index, and their namespace."""
     index = {node: i for i, node in enumerate(nodes)}
-    namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan}
+    namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan, "INF": math.inf}
     constants: dict[float, str] = {}
 
     def constant(x: float) -> str:
@@ -233,13 +222,11 @@ def _emit(
             continue
         i = index[node]
         args = [operand(x) for x in node.operands]
-        if op.name in _INLINE_FORWARD:
-            expression = _INLINE_FORWARD[op.name](args)
-        elif op.name == "dot":
-            expression = _dot_source(args)
-        elif op.arity == VARIADIC:
+        # The op's own forward, pasted in when it traces (inline.py), else called.
+        expression = forward_source(op, args)
+        if expression is None and op.arity == VARIADIC:
             expression = f"{function('F', op)}([{', '.join(args)}])"
-        else:
+        elif expression is None:
             expression = f"{function('F', op)}({', '.join(args)})"
         forward.append((i, f"    v{i} = {expression}"))
         forward.append((i, f"    N[{i}].data = v{i}"))
@@ -267,13 +254,6 @@ def _emit(
     return forward, backward, namespace
 
 
-def _dot_source(args: list[str]) -> str:
-    n = len(args) // 2
-    start = args[-1] if len(args) % 2 else "0.0"
-    terms = [f"{args[k]} * {args[n + k]}" for k in range(n)]
-    return " + ".join([start, *terms])
-
-
 def _backward_lines(
     node: Value,
     op: Op,
@@ -281,60 +261,29 @@ def _backward_lines(
     operand: Callable[[Value | float], str],
     function: Callable[[str, Op], str],
 ) -> list[str]:
-    """The chain-rule lines for one node, mirroring ``engine._backpropagate``."""
+    """The chain-rule lines for one node: the same float operations as the engine's kernel."""
     i = index[node]
     g = f"g{i}"
-    operands = node.operands
-    values = [operand(x) for x in operands]
-    targets = [f"g{index[x]}" if type(x) is Value else None for x in operands]
+    values = [operand(x) for x in node.operands]
+    targets = [f"g{index[x]}" if type(x) is Value else None for x in node.operands]
     lines: list[str] = []
-    if op.arity == VARIADIC:
-        if op.name == "dot":
-            n = len(values) // 2
-            locals_ = values[n : 2 * n] + values[:n] + (["1.0"] if len(values) % 2 else [])
-        elif op.name == "total":
-            locals_ = ["1.0"] * len(values)
+    # The op's own local derivatives, pasted in when they trace, else called.
+    locals_ = local_sources(op, values, f"v{i}")
+    if locals_ is None and op.arity == UNARY:
+        locals_ = [f"{function('L', op)}({values[0]}, v{i})"]
+    elif locals_ is None:
+        arguments = f"[{', '.join(values)}]" if op.arity == VARIADIC else ", ".join(values)
+        lines.append(f"    d = {function('L', op)}({arguments}, v{i})")
+        locals_ = [f"d[{k}]" for k in range(len(values))]
+    for target, local in zip(targets, locals_, strict=True):
+        if target is None:
+            continue  # a plain-number operand receives nothing
+        if local == "1.0":  # NOTE: g * 1.0 == g and g * -1.0 == -g exactly
+            lines.append(f"    {target} += {g}")
+        elif local == "-1.0":
+            lines.append(f"    {target} -= {g}")
+        elif re.fullmatch(r"[\w.\[\]]+", local):
+            lines.append(f"    {target} += {g} * {local}")
         else:
-            lines.append(f"    d = {function('L', op)}([{', '.join(values)}], v{i})")
-            locals_ = [f"d[{k}]" for k in range(len(values))]
-        for target, local in zip(targets, locals_, strict=True):
-            lines.append(f"    {target} += {g} * {local}")
-        return lines
-    if op.arity == UNARY:
-        inline = _inline_unary_grad(op.name, values[0], f"v{i}")
-        local = inline or f"{function('L', op)}({values[0]}, v{i})"
-        lines.append(f"    {targets[0]} += {g} * ({local})")
-        return lines
-    locals_pair = _inline_binary_grads(op.name, values)
-    if locals_pair is None:
-        lines.append(f"    d = {function('L', op)}({values[0]}, {values[1]}, v{i})")
-        locals_pair = ("d[0]", "d[1]")
-    for target, local in zip(targets, locals_pair, strict=True):
-        if target is not None:
-            lines.append(f"    {target} += {g} * {local}")
+            lines.append(f"    {target} += {g} * ({local})")
     return lines
-
-
-def _inline_unary_grad(name: str, x: str, out: str) -> str | None:
-    # Written to match ops.py's rules float for float.
-    if name == "tanh":
-        return f"1.0 - {out} * {out}"
-    if name == "neg":
-        return "-1.0"
-    if name == "relu":
-        return f"1.0 if {x} > 0.0 else (0.0 if {x} <= 0.0 else NAN)"
-    return None
-
-
-def _inline_binary_grads(name: str, values: list[str]) -> tuple[str, str] | None:
-    if name == "add":
-        return ("1.0", "1.0")
-    if name == "sub":
-        return ("1.0", "-1.0")
-    if name == "mul":
-        return (values[1], values[0])
-    return None
-
-
-# The inline templates must cover only ops that exist in the table.
-assert set(_INLINE_FORWARD) <= set(OPS)

@@ -22,6 +22,7 @@ with ``TypeError`` (at no cost when it does not), and the handler stores
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -155,6 +156,8 @@ def make_kernel(op: Op, count: int | None, value_type: type) -> Kernel:
         unrolled = count if count is not None and count <= MAX_UNROLLED else None
         lines = _variadic(op, unrolled)
     namespace: dict[str, Any] = {
+        "NAN": math.nan,
+        "INF": math.inf,
         "Value": value_type,
         "local_grads": op.local_grads,
         "accumulate_into_none": accumulate_into_none,
