@@ -30,6 +30,7 @@ bit-identical. Generated code must provide the names ``NAN`` and ``INF``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -278,8 +279,8 @@ def _placeholders(op: Op, count: int) -> list[Source]:
     return [Source(f"_{k}_") for k in range(count)]
 
 
-def _substitute(text: str, op: Op, operands: Sequence[str], out: str | None) -> str:
-    """Put the caller's operand expressions in place of the placeholders."""
+def _substituter(op: Op, operands: Sequence[str], out: str | None) -> Callable[[str], str]:
+    """A function that puts the caller's operand expressions in place of the placeholders."""
     if op.arity == VARIADIC:
         names = [f"_{k}_" for k in range(len(operands))]
         out_name = "_out_"
@@ -289,8 +290,17 @@ def _substitute(text: str, op: Op, operands: Sequence[str], out: str | None) -> 
     table = {name: _atom(operand) for name, operand in zip(names, operands, strict=True)}
     if out is not None:
         table[out_name] = _atom(out)
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, table)) + r")(?![\w])")
-    return pattern.sub(lambda match: table[match.group(1)], text)
+    pattern = _pattern(tuple(table))
+
+    def substitute(text: str) -> str:
+        return pattern.sub(lambda match: table[match.group(1)], text)
+
+    return substitute
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?!\w)")
 
 
 def _atom(expression: str) -> str:
@@ -378,7 +388,7 @@ def forward_source(op: Op, operands: Sequence[str]) -> str | None:
                 text = None
         op.derived[key] = text
     template = op.derived[key]
-    return None if template is None else _substitute(template, op, operands, None)
+    return None if template is None else _substituter(op, operands, None)(template)
 
 
 def local_sources(op: Op, operands: Sequence[str], out: str) -> list[str] | None:
@@ -419,4 +429,5 @@ def local_sources(op: Op, operands: Sequence[str], out: str) -> list[str] | None
     templates = op.derived[key]
     if templates is None:
         return None
-    return [_substitute(text, op, operands, out) for text in templates]
+    substitute = _substituter(op, operands, out)
+    return [substitute(text) for text in templates]
