@@ -21,7 +21,7 @@ from .engine import (
     topological_order,
     total,
 )
-from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .functional import grad, hessian, hvp, jacfwd, jacobian, jvp, value_and_grad
 from .graph import Graph
 from .losses import (
     binary_cross_entropy_with_logits,
@@ -181,7 +181,9 @@ __all__ = [
     "isfinite",
     "isinf",
     "isnan",
+    "jacfwd",
     "jacobian",
+    "jvp",
     "l2_penalty",
     "ldexp",
     "load_model",
