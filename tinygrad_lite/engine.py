@@ -659,7 +659,12 @@ class Value:
         return self.trunc()
 
     def __round__(self, ndigits: int | None = None) -> Value:
-        """``round(v)`` is a Value (a piecewise-constant node, derivative 0), as in torch."""
+        """``round(v)`` is a Value (a piecewise-constant node, derivative 0), as in torch.
+
+        ``round(v, n)`` is ``v.round(n)``, torch's ``round(v, decimals=n)``:
+        ``round(x * 10**n) / 10**n``, which may differ from Python's
+        correctly rounded ``round(float, n)`` at a decimal tie (2.675).
+        """
         return self.round() if ndigits is None else self.round(ndigits)
 
     def __mod__(self, other: Value | float) -> Value:

@@ -165,7 +165,7 @@ def _real(name: str, x: Any) -> float:
         hasattr(type(x), "__float__") or hasattr(type(x), "__index__")
     ):
         try:
-            return float(x)  # e.g. a one-element array, as math accepts it
+            return float(x)  # e.g. a 0-d numpy array, as math accepts it
         except OverflowError:  # an integer-like beyond the float range
             return _math.inf if operator.index(x) > 0 else -_math.inf
     raise TypeError(
