@@ -5,6 +5,11 @@ valid arguments, far enough from kinks (``abs``, ``relu`` at 0) and poles
 (``div`` by 0, ``log`` at 0) that central differences with ``h = 1e-6`` are
 accurate.
 
+Three user-defined ops are registered here with ``tinygrad_lite.custom_op``
+(``softplus``, ``logaddexp`` and the three-argument ``lerp``), so that every
+test that loops over the op table, and every random expression graph, runs
+them exactly like the built-ins.
+
 ``expression_graphs()`` draws a :class:`Graph`: a few leaves and a list of
 instructions ``(op name, operands)``, where an operand is an ``int`` (the
 index of an earlier slot: leaves first, then instruction results, so
@@ -27,10 +32,40 @@ import autograd.numpy as anp
 import autograd.scipy.special as aspecial
 from hypothesis import strategies as st
 
-from tinygrad_lite import clamp, maximum, minimum
+from tinygrad_lite import clamp, custom_op, maximum, minimum
 from tinygrad_lite import math as tlmath
 from tinygrad_lite.engine import Value, dot, logsumexp, total
 from tinygrad_lite.ops import BINARY, OPS, VARIADIC
+
+# ---------------------------------------------------------------------------
+# User-defined ops, written as a student would: forward on floats, local
+# derivatives with tinygrad_lite.math (so they run on Values too).
+
+
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))  # log(1 + e**x), never overflows
+
+
+softplus = custom_op(
+    "softplus", _softplus, lambda x, out: 1.0 / (1.0 + tlmath.exp(-x)), symbol="softplus"
+)
+
+
+@custom_op("logaddexp", local_grads=lambda a, b, out: (tlmath.exp(a - out), tlmath.exp(b - out)))
+def logaddexp(a: float, b: float) -> float:
+    """``log(e**a + e**b)``, shifted by the larger so it never overflows."""
+    high = max(a, b)
+    return high + math.log1p(math.exp(-abs(a - b)))
+
+
+lerp = custom_op(
+    "lerp",
+    lambda a, b, t: a + t * (b - a),
+    lambda a, b, t, out: (1.0 - t, t, b - a),
+    symbol="lerp",
+)
+
+USER_OPS = ("softplus", "logaddexp", "lerp")
 
 Operand = int | float
 Instruction = tuple[str, tuple[Operand, ...]]
@@ -140,6 +175,9 @@ OP_INPUTS: dict[str, st.SearchStrategy[tuple[float, ...]]] = {
     ),
     "fsum": _variadic(st.integers(1, 8)),
     "prod": _variadic(st.integers(1, 5), -3.0, 3.0),
+    "softplus": st.tuples(reals(-10.0, 10.0)),
+    "logaddexp": st.tuples(reals(-10.0, 10.0), reals(-10.0, 10.0)),
+    "lerp": st.tuples(reals(-10.0, 10.0), reals(-10.0, 10.0), reals(-2.0, 2.0)),
     "total": _variadic(st.integers(1, 8)),
     "logsumexp": _variadic(st.integers(1, 5)),
     # 2n arguments (w_1..w_n, x_1..x_n) or 2n + 1 with a bias last
@@ -208,6 +246,9 @@ _VALUE_OPS: dict[str, Callable[..., Any]] = {
     "hypot": tlmath.hypot,
     "fsum": lambda *xs: tlmath.fsum(xs),
     "prod": lambda *xs: tlmath.prod(xs),
+    "softplus": lambda x: x.softplus(),
+    "logaddexp": logaddexp,
+    "lerp": lerp,
     "total": lambda *xs: total(xs),
     "dot": lambda *xs: dot(*_dot_split(xs)),
     "logsumexp": lambda *xs: logsumexp(xs),
@@ -285,6 +326,9 @@ _AUTOGRAD_OPS: dict[str, Callable[..., Any]] = {
     "hypot": lambda *xs: anp.sqrt(_left_fold([x * x for x in xs])),
     "fsum": lambda *xs: _left_fold(xs),
     "prod": lambda *xs: _left_product(xs),
+    "softplus": lambda x: anp.logaddexp(0.0, x),
+    "logaddexp": anp.logaddexp,
+    "lerp": lambda a, b, t: a + t * (b - a),
     "total": lambda *xs: _left_fold(xs),
     "dot": _autograd_dot,
     "logsumexp": lambda *xs: anp.log(_left_fold([anp.exp(x) for x in xs])),
@@ -340,6 +384,9 @@ _MATH_OPS: dict[str, Callable[..., float]] = {
     "hypot": math.hypot,
     "fsum": lambda *xs: math.fsum(xs),
     "prod": lambda *xs: math.prod(xs),
+    "softplus": lambda x: math.log(1.0 + math.exp(x)),
+    "logaddexp": lambda a, b: math.log(math.exp(a) + math.exp(b)),
+    "lerp": lambda a, b, t: a + t * (b - a),
     "total": lambda *xs: _left_fold(xs),
     "dot": lambda *xs: _left_fold(
         [w * x for w, x in zip(*_dot_split(xs)[:2], strict=True)], _dot_split(xs)[2] or 0.0
@@ -465,6 +512,7 @@ def expression_graphs(
 _VARIADIC_COUNTS: dict[str, Callable[[int], int]] = {
     "dot": lambda k: 2 * k + k % 2,  # (w1..wn, x1..xn[, b])
     "clamp": lambda k: 3,
+    "lerp": lambda k: 3,
 }
 
 

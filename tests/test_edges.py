@@ -160,10 +160,8 @@ def _op_cases() -> list[tuple[str, tuple[float, ...]]]:
             cases.extend((name, (x,)) for x in EDGES)
         elif arity == BINARY:
             cases.extend((name, pair) for pair in itertools.product(EDGES, repeat=2))
-        elif name == "clamp":
+        elif name in ("clamp", "dot", "lerp"):  # three operands (dot: w, x and a bias)
             cases.extend((name, triple) for triple in itertools.product(EDGES[::2], repeat=3))
-        elif name == "dot":
-            cases.extend((name, (a, b, c)) for a, b, c in itertools.product(EDGES[::2], repeat=3))
         else:
             cases.extend((name, pair) for pair in itertools.product(EDGES, repeat=2))
     return cases

@@ -9,6 +9,7 @@ the differentiable elementwise forms.
 """
 
 from . import math
+from .custom import CustomOp, custom_op
 from .datasets import Dataset
 from .engine import (
     GradientLostWarning,
@@ -117,6 +118,7 @@ __all__ = [
     "SGD",
     "Adam",
     "CosineLR",
+    "CustomOp",
     "Dataset",
     "GradcheckEntry",
     "GradcheckError",
@@ -152,6 +154,7 @@ __all__ = [
     "cos",
     "cosh",
     "cross_entropy",
+    "custom_op",
     "degrees",
     "detect_anomaly",
     "dist",
