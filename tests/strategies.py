@@ -441,6 +441,14 @@ class Graph:
         sinks = [slots[k] for k in self.sinks()]
         return sinks[0] if len(sinks) == 1 else apply("total", sinks)
 
+    def every_slot(self, inputs: Sequence[Any], apply: Callable[[str, Sequence[Any]], Any]) -> Any:
+        """The result of every instruction, in order: a function with several outputs."""
+        slots = list(inputs)
+        for name, operands in self.instructions:
+            args = [slots[x] if type(x) is int else x for x in operands]
+            slots.append(apply(name, args))
+        return slots[len(inputs) :]
+
     def sinks(self) -> list[int]:
         """The slots that no instruction uses, in order."""
         used = {x for _, operands in self.instructions for x in operands if type(x) is int}

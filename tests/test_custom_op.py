@@ -348,3 +348,24 @@ def test_a_user_op_follows_the_table_conventions_for_floats() -> None:
     # apply_float (the table's own forward) is what the op-table loops compare against
     assert apply_float("softplus", [0.2]) == softplus(0.2)
     assert apply_float("lerp", [1.0, 2.0, 0.5]) == 1.5
+
+
+def test_the_readme_example_runs_in_a_fresh_process() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("<!-- section: custom-ops -->") :]
+    code = section.split("```python\n")[1].split("```")[0]
+    check = (
+        "\nimport math as m\n"
+        "assert x.grad == 1 / (1 + m.exp(-1.0)), x.grad\n"
+        "assert gradcheck(softplus, [1.0]) and x.softplus().data == softplus(1.0)\n"
+        "print('ok')\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code + check],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
