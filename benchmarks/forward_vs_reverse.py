@@ -68,9 +68,8 @@ def measure(function: Callable[[], Any]) -> tuple[float, float, float]:
 
 def main() -> None:
     print(f"Full Jacobian of a {HIDDEN}-unit tanh network f: R^n -> R^m")
-    print(
-        f"(median of {REPEATS} runs after a warm-up, min-max in brackets; Python {sys.version.split()[0]})"
-    )
+    version = sys.version.split()[0]
+    print(f"(median of {REPEATS} runs after a warm-up, min-max in brackets; Python {version})")
     header = (
         f"{'n':>4} {'m':>4}  {'reverse (jacobian)':>24}  {'forward (jacfwd)':>24}  "
         f"{'reverse/forward':>15}  faster"
