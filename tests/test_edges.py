@@ -209,3 +209,43 @@ def test_numpy_bools_are_accepted_like_python_bools() -> None:
     assert (Value(2.0) * np.True_).data == 2.0
     assert (np.True_ + Value(2.0)).data == 3.0
     assert tlmath.exp(np.False_) == 1.0
+
+
+def _compositions(edges: list[float]) -> list[tuple[str, str, float, float]]:
+    names = [n for n in sorted(OPS) if OPS[n].arity in (UNARY, BINARY)]
+    return [
+        (inner, outer, a, b)
+        for inner in names
+        for outer in names
+        for a, b in itertools.product(edges, repeat=2)
+    ]
+
+
+def _composed(inner: str, outer: str) -> Callable[[Value, Value], Value]:
+    def function(a: Value, b: Value) -> Value:
+        first = apply_value(inner, [a] if OPS[inner].arity == UNARY else [a, b])
+        return apply_value(outer, [first] if OPS[outer].arity == UNARY else [first, b])
+
+    return function
+
+
+def _broken_compositions(edges: list[float], stride: int) -> tuple[int, list[Any]]:
+    cases = _compositions(edges)[::stride]
+    broken = []
+    for inner, outer, a, b in cases:
+        plain, graphed = both_modes(_composed(inner, outer), [a, b])
+        if not all(same(p, g) for p, g in zip(plain, graphed, strict=True)):
+            broken.append((inner, outer, a, b, plain, graphed))
+    print(f"{len(cases)} tried, {len(broken)} broke a promise")
+    return len(cases), broken
+
+
+def test_two_ops_composed_at_edge_values_agree_in_both_backward_modes() -> None:
+    tried, broken = _broken_compositions([0.0, -1.0, INF, NAN, 5e-324], stride=7)
+    assert tried > 5000 and not broken, broken[:5]
+
+
+@pytest.mark.fuzz
+def test_two_ops_composed_at_every_edge_pair_agree_in_both_backward_modes() -> None:
+    tried, broken = _broken_compositions(EDGES, stride=1)
+    assert tried > 400_000 and not broken, broken[:5]
