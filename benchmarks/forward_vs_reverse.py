@@ -37,7 +37,7 @@ from tinygrad_lite import Value, dot, jacfwd, jacobian  # noqa: E402
 
 SHAPES = ((1, 100), (100, 1), (10, 10))
 HIDDEN = 16
-REPEATS = 7
+REPEATS = 15
 
 
 def network(n: int, m: int, seed: int = 0) -> Callable[[Sequence[Value]], list[Value]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, _constant
+from ..engine import Value, _constant, topological_order
 from ..ops import BINARY, UNARY, VARIADIC
 from .reverse import grad
 from .tracing import Argnums, Trace, check_transform, outputs_of, real, trace
@@ -205,7 +205,15 @@ def _scaled(t: Any, local: Any) -> Any:
 
 
 def _order(outputs: Sequence[Value]) -> list[Value]:
-    """Every node the outputs depend on, each once, parents before children."""
+    """Every node the outputs depend on, each once, parents before children.
+
+    One output: the engine's ``topological_order``. Several: one depth-first
+    pass from all of them at once (``topological_order`` takes one root, and
+    merging one walk per output would cost the shared subgraph once per
+    output: a Jacobian with 100 outputs would walk it 100 times).
+    """
+    if len(outputs) == 1:
+        return topological_order(outputs[0])
     order: list[Value] = []
     done: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(out, False) for out in reversed(outputs)]
@@ -213,18 +221,15 @@ def _order(outputs: Sequence[Value]) -> list[Value]:
         node, expanded = stack.pop()
         if node in done:
             continue
-        if expanded:
+        if expanded:  # every parent is placed: place the node
             done.add(node)
             order.append(node)
             continue
         stack.append((node, True))
         op = node._op
-        if op is None:
-            continue
-        operands = node._a if op.arity == VARIADIC else (node._a, node._b)
-        for operand in reversed(operands):
-            if type(operand) is Value and operand not in done:
-                stack.append((operand, False))
+        if op is not None:
+            operands = node._a if op.arity == VARIADIC else (node._a, node._b)
+            stack.extend((x, False) for x in reversed(operands) if type(x) is Value)
     return order
 
 
