@@ -25,7 +25,7 @@ from typing import Any
 
 from ..engine import Value, _constant, topological_order
 from ..ops import BINARY, UNARY, VARIADIC
-from .reverse import grad
+from .reverse import value_grad_and_aux
 from .tracing import Argnums, Trace, check_transform, outputs_of, real, trace
 from .trees import flatten, same_shape, short_repr, unflatten
 
@@ -136,7 +136,11 @@ def hvp(f: Callable[[Any], Any], x: Any, v: Any) -> Any:
         [4.0, 6.0]
     """
     check_transform("hvp", f, 0)
-    return _jvp("hvp", grad(f), (x,), (v,), "v")[1]
+
+    def gradient(point: Any) -> Any:
+        return value_grad_and_aux("hvp", f, (point,), {}, 0, (0,), False)[2]
+
+    return _jvp("hvp", gradient, (x,), (v,), "v")[1]
 
 
 # ---------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
     positions = check_transform("grad", f, argnums)
 
     def gradient(*args: Any, **kwargs: Any) -> Any:
-        _, aux, gradients = _value_and_grad("grad", f, args, kwargs, argnums, positions, has_aux)
+        _, aux, gradients = value_grad_and_aux("grad", f, args, kwargs, argnums, positions, has_aux)
         return (gradients, aux) if has_aux else gradients
 
     return gradient
@@ -89,7 +89,7 @@ def value_and_grad(
     positions = check_transform("value_and_grad", f, argnums)
 
     def value_and_gradient(*args: Any, **kwargs: Any) -> Any:
-        value, aux, gradients = _value_and_grad(
+        value, aux, gradients = value_grad_and_aux(
             "value_and_grad", f, args, kwargs, argnums, positions, has_aux
         )
         return ((value, aux), gradients) if has_aux else (value, gradients)
@@ -155,7 +155,7 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     positions = check_transform("hessian", f, argnums)
 
     def gradient(*args: Any, **kwargs: Any) -> Any:
-        return _value_and_grad("hessian", f, args, kwargs, argnums, positions, False)[2]
+        return value_grad_and_aux("hessian", f, args, kwargs, argnums, positions, False)[2]
 
     return _jacobian("hessian", gradient, argnums, positions)
 
@@ -164,7 +164,7 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 # The machinery.
 
 
-def _value_and_grad(
+def value_grad_and_aux(
     name: str,
     f: Callable[..., Any],
     args: tuple[Any, ...],
