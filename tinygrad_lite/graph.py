@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, _backpropagate, topological_order
+from .engine import GRAPH_LOCK, Value, _backpropagate, topological_order
+from .kernels import accumulate_into_none
 from .ops import BINARY, OPS, UNARY, VARIADIC, Op
 
 __all__ = ["Graph"]
@@ -116,18 +117,25 @@ class Graph:
                 raise ValueError(
                     f"forward() got {len(inputs)} input values for {len(self.inputs)} inputs"
                 )
-            for leaf, number in zip(self.inputs, inputs, strict=True):
-                leaf.data = number if type(number) is float else float(number)
-        self._forward()
-        return self.output.data
+            numbers = [number if type(number) is float else float(number) for number in inputs]
+        with GRAPH_LOCK:
+            if inputs is not None:
+                for leaf, number in zip(self.inputs, numbers, strict=True):
+                    leaf.data = number
+            self._forward()
+            return self.output.data
 
     def backward(self, grad: float = 1.0) -> None:
         """Recompute every gradient, exactly as ``output.backward(grad)`` would.
 
         Intermediate nodes start from zero; leaves accumulate (zero them
-        between steps, e.g. with the optimizer's ``zero_grad``).
+        between steps, e.g. with the optimizer's ``zero_grad``; a gradient of
+        None counts as zero). Holds the engine's graph lock, like
+        ``Value.backward``, so threads sharing leaves lose nothing.
         """
-        self._backward(float(grad))
+        seed = float(grad)
+        with GRAPH_LOCK:
+            self._backward(seed)
 
     # -- interpreter fallback: the engine's own loops over recorded nodes --
 
@@ -147,7 +155,10 @@ class Graph:
     def _interpret_backward(self, grad: float) -> None:
         for node in self.operations:
             node.grad = 0.0
-        self.output.grad += grad
+        try:
+            self.output.grad += grad
+        except TypeError:
+            accumulate_into_none(self.output, grad)
         _backpropagate(self.operations)
 
 
@@ -184,6 +195,7 @@ def _generate(
         i = index[leaf]
         forward.append(f"    v{i} = N[{i}].data")
         backward.append(f"    g{i} = N[{i}].grad")
+        backward.append(f"    if g{i} is None: g{i} = 0.0")  # None counts as zero, as in torch
     for node in nodes:
         op = node._op
         if op is None:
