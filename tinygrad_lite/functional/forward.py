@@ -97,7 +97,7 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     def jacobian_function(*args: Any, **kwargs: Any) -> Any:
         run = trace("jacfwd", f, args, kwargs, positions)
         outputs, structure = outputs_of("jacfwd", run.result)
-        order = _order(outputs)
+        order = _order(outputs, leaves=run.nested)
         graph = _keeps_graph(run, order, ())
         columns = [
             _output_tangents(outputs, tangents(order, {node: 1.0}, create_graph=graph), graph)
@@ -153,7 +153,8 @@ def tangents(
     """One forward sweep over ``order`` (parents first) from the ``seeds`` tangents.
 
     Args:
-        order: Nodes in topological order, e.g. :func:`_order` of the outputs.
+        order: Nodes in topological order, e.g. :func:`_order` of the outputs
+            (leaves may be left out: an input's tangent is its seed).
         seeds: The tangent of each seeded node (an input); a node absent from
             the result depends on no seed.
         create_graph: Compute on Values (the local derivatives' own graphs),
@@ -170,31 +171,49 @@ def tangents(
             continue
         arity = op.arity
         if arity == UNARY:
-            t = get(node._a)
+            x = node._a
+            t = get(x)
             if t is not None:
-                x = node._a
-                local = (
-                    op.local_grads(x, node) if create_graph else op.local_grads(x.data, node.data)
-                )
+                if create_graph:
+                    local = op.local_grads(x, node)
+                else:
+                    local = op.local_grads(x.data, node.data)
                 tangent[node] = _scaled(t, local)
-            continue
-        operands: Sequence[Any] = (node._a, node._b) if arity == BINARY else node._a
-        incoming = [get(x) if type(x) is Value else None for x in operands]
-        if all(t is None for t in incoming):
-            continue
-        if create_graph:
-            out: Any = node
-            args: Sequence[Any] = operands
+        elif arity == BINARY:
+            a, b = node._a, node._b
+            a_is_node = type(a) is Value
+            b_is_node = type(b) is Value
+            ta = get(a) if a_is_node else None
+            tb = get(b) if b_is_node else None
+            if ta is None and tb is None:
+                continue
+            if create_graph:
+                da, db = op.local_grads(a, b, node)
+            else:
+                da, db = op.local_grads(
+                    a.data if a_is_node else a, b.data if b_is_node else b, node.data
+                )
+            if tb is None:
+                tangent[node] = _scaled(ta, da)
+            elif ta is None:
+                tangent[node] = _scaled(tb, db)
+            else:
+                tangent[node] = _scaled(ta, da) + _scaled(tb, db)
         else:
-            out = node.data
-            args = [x.data if type(x) is Value else x for x in operands]
-        locals_ = op.local_grads(*args, out) if arity == BINARY else op.local_grads(args, out)
-        total: Any = None
-        for t, local in zip(incoming, locals_, strict=True):
-            if t is not None:
-                term = _scaled(t, local)
-                total = term if total is None else total + term
-        tangent[node] = total
+            operands = node._a  # n-ary operands are always Values
+            incoming = [get(x) for x in operands]
+            if incoming.count(None) == len(incoming):
+                continue
+            if create_graph:
+                locals_ = op.local_grads(operands, node)
+            else:
+                locals_ = op.local_grads([x.data for x in operands], node.data)
+            total: Any = None
+            for t, local in zip(incoming, locals_, strict=True):
+                if t is not None:
+                    term = _scaled(t, local)
+                    total = term if total is None else total + term
+            tangent[node] = total
     return tangent
 
 
@@ -208,16 +227,18 @@ def _scaled(t: Any, local: Any) -> Any:
     return t * local
 
 
-def _order(outputs: Sequence[Value]) -> list[Value]:
-    """Every node the outputs depend on, each once, parents before children.
+def _order(outputs: Sequence[Value], leaves: bool) -> list[Value]:
+    """The op nodes the outputs depend on (and the leaves, if asked), each once, parents first.
 
     One output: the engine's ``topological_order``. Several: one depth-first
     pass from all of them at once (``topological_order`` takes one root, and
     merging one walk per output would cost the shared subgraph once per
-    output: a Jacobian with 100 outputs would walk it 100 times).
+    output: a Jacobian with 100 outputs would walk it 100 times). The sweep
+    needs no leaves (an input's tangent is its seed); only the check for
+    outside Values (:func:`_keeps_graph`) asks for them.
     """
     if len(outputs) == 1:
-        return topological_order(outputs[0])
+        return topological_order(outputs[0], leaves=leaves)
     order: list[Value] = []
     done: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(out, False) for out in reversed(outputs)]
@@ -225,15 +246,17 @@ def _order(outputs: Sequence[Value]) -> list[Value]:
         node, expanded = stack.pop()
         if node in done:
             continue
-        if expanded:  # every parent is placed: place the node
+        op = node._op
+        if expanded or op is None:  # every parent is placed (or there are none)
             done.add(node)
-            order.append(node)
+            if leaves or op is not None:
+                order.append(node)
             continue
         stack.append((node, True))
-        op = node._op
-        if op is not None:
-            operands = node._a if op.arity == VARIADIC else (node._a, node._b)
-            stack.extend((x, False) for x in reversed(operands) if type(x) is Value)
+        operands = node._a if op.arity == VARIADIC else (node._a, node._b)
+        for x in reversed(operands):
+            if type(x) is Value and x not in done:
+                stack.append((x, False))
     return order
 
 
@@ -282,7 +305,7 @@ def _jvp(
                 )
             seeds.append(number)
     outputs, structure = outputs_of(name, run.result)
-    order = _order(outputs)
+    order = _order(outputs, leaves=run.nested)
     graph = _keeps_graph(run, order, seeds)
     tangent = tangents(order, dict(zip(run.inputs, seeds, strict=True)), create_graph=graph)
     output_tangents = _output_tangents(outputs, tangent, graph)
