@@ -29,7 +29,7 @@ from .engine import GRAPH_LOCK, Value, _backpropagate, topological_order
 from .kernels import accumulate_into_none
 from .ops import BINARY, OPS, UNARY, VARIADIC, Op
 
-__all__ = ["Graph"]
+__all__ = ["Graph", "program"]
 
 # Ops whose forward and local derivatives are written inline in generated
 # code; every other op calls its table functions (same functions as eager).
@@ -88,6 +88,7 @@ class Graph:
             if leaf not in members:
                 raise ValueError(f"Graph input {leaf!r} (inputs[{i}]) is not in the graph")
         self.operations = [node for node in self.nodes if not node.is_leaf]
+        self._leaves = [node for node in self.nodes if node.is_leaf]
         if compiled is None:
             compiled = len(self.nodes) <= COMPILE_LIMIT
         self.compiled = compiled
@@ -135,6 +136,10 @@ class Graph:
         """
         seed = float(grad)
         with GRAPH_LOCK:
+            for leaf in self._leaves:
+                current: Any = leaf.grad
+                if current is None:  # None counts as zero, as in torch
+                    leaf.grad = 0.0
             self._backward(seed)
 
     # -- interpreter fallback: the engine's own loops over recorded nodes --
@@ -166,6 +171,33 @@ def _generate(
     nodes: list[Value], output: Value
 ) -> tuple[Callable[[], None], Callable[[float], None]]:
     """Straight-line source for forward and backward, compiled once."""
+    forward, backward, namespace = _emit(nodes, output)
+    source = "\n".join(line for _, line in forward) + "\n\n"
+    source += "\n".join(line for _, line in backward) + "\n"
+    code = compile(source, "<tinygrad_lite.graph>", "exec")
+    exec(code, namespace)  # our own generated source, built from the op table only
+    return namespace["forward"], namespace["backward"]
+
+
+def program(output: Value) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The straight-line source :class:`Graph` compiles for ``output``, line by line.
+
+    Read-only: nothing is compiled or run. Each line comes with the index
+    (in ``topological_order(output)``) of the node it belongs to, -1 for the
+    ``def``/``return`` lines; node ``i`` is ``v{i}`` (data) and ``g{i}``
+    (gradient) in the text. The graph explorer shows this program.
+
+    Returns:
+        ``(forward lines, backward lines)``.
+    """
+    forward, backward, _ = _emit(topological_order(output), output)
+    return forward, backward
+
+
+def _emit(
+    nodes: list[Value], output: Value
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, Any]]:
+    """The forward and backward lines, each tagged with its node's index, and their namespace."""
     index = {node: i for i, node in enumerate(nodes)}
     namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan}
     constants: dict[float, str] = {}
@@ -188,14 +220,13 @@ def _generate(
         namespace[name] = op.forward if kind == "F" else op.local_grads
         return name
 
-    forward = ["def forward():"]
-    backward = ["def backward(seed):"]
+    forward = [(-1, "def forward():")]
+    backward = [(-1, "def backward(seed):")]
     leaves = [node for node in nodes if node.is_leaf]
     for leaf in leaves:
         i = index[leaf]
-        forward.append(f"    v{i} = N[{i}].data")
-        backward.append(f"    g{i} = N[{i}].grad")
-        backward.append(f"    if g{i} is None: g{i} = 0.0")  # None counts as zero, as in torch
+        forward.append((i, f"    v{i} = N[{i}].data"))
+        backward.append((i, f"    g{i} = N[{i}].grad"))
     for node in nodes:
         op = node._op
         if op is None:
@@ -210,30 +241,30 @@ def _generate(
             expression = f"{function('F', op)}([{', '.join(args)}])"
         else:
             expression = f"{function('F', op)}({', '.join(args)})"
-        forward.append(f"    v{i} = {expression}")
-        forward.append(f"    N[{i}].data = v{i}")
-        backward.append(f"    g{i} = 0.0")
+        forward.append((i, f"    v{i} = {expression}"))
+        forward.append((i, f"    N[{i}].data = v{i}"))
+        backward.append((i, f"    g{i} = 0.0"))
     out = index[output]
-    backward.append(f"    g{out} += seed")
-    chain_rule: list[str] = []
+    backward.append((out, f"    g{out} += seed"))
+    chain_rule: list[tuple[int, str]] = []
     for node in reversed(nodes):
         op = node._op
         if op is None:
             continue
-        chain_rule.extend(_backward_lines(node, op, index, operand, function))
+        i = index[node]
+        lines = _backward_lines(node, op, index, operand, function)
+        chain_rule.extend((i, line) for line in lines)
     # Load only the node values that some local derivative reads.
-    used = sorted({int(name[1:]) for name in _VALUE_NAME.findall("\n".join(chain_rule))})
-    backward.extend(f"    v{i} = N[{i}].data" for i in used)
+    text = "\n".join(line for _, line in chain_rule)
+    used = sorted({int(name[1:]) for name in _VALUE_NAME.findall(text)})
+    backward.extend((i, f"    v{i} = N[{i}].data") for i in used)
     backward.extend(chain_rule)
     for node in nodes:
         i = index[node]
-        backward.append(f"    N[{i}].grad = g{i}")
-    forward.append("    return None")
-    backward.append("    return None")
-    source = "\n".join(forward) + "\n\n" + "\n".join(backward) + "\n"
-    code = compile(source, "<tinygrad_lite.graph>", "exec")
-    exec(code, namespace)  # our own generated source, built from the op table only
-    return namespace["forward"], namespace["backward"]
+        backward.append((i, f"    N[{i}].grad = g{i}"))
+    forward.append((-1, "    return None"))
+    backward.append((-1, "    return None"))
+    return forward, backward, namespace
 
 
 def _dot_source(args: list[str]) -> str:
