@@ -69,13 +69,15 @@ print("dy/dx =", x.grad, "  sigmoid(1) =", 1 / (1 + std_math.exp(-1.0)))
 
 # %% [markdown]
 # The op is now one node of the graph, with its own symbol, and the drawer
-# labels its edge with the local derivative from our `local_grads` (here the
-# DOT text of `draw_graph(..., show_local_grad=True)`; displayed in a
-# notebook it is a picture).
+# labels each edge with the local derivative from our `local_grads`
+# (`show_local_grad=True`): here $\partial = \sigma(x)$ into softplus, and
+# the built-in `*` next to it.
 
 # %%
-source = draw_graph(y, show_local_grad=True).source
-print("\n".join(line for line in source.splitlines() if "softplus" in line or "∂" in line))
+z = softplus(x) * x
+x.grad = 0.0
+z.backward()
+draw_graph(z, show_local_grad=True)
 
 # %% [markdown]
 # `gradcheck` compares our derivative with a central difference
