@@ -172,6 +172,36 @@ def test_the_drawer_shows_the_symbol_and_the_local_derivative(scratch: list[Cust
     assert f"∂={1 / (1 + math.exp(-3.0)):.4g}" in source
 
 
+def test_the_explorer_steps_through_a_custom_op_like_any_op(scratch: list[CustomOp]) -> None:
+    import json
+    import re
+
+    viz = pytest.importorskip("tinygrad_lite.viz")
+    from tinygrad_lite.viz.ledger import trace
+
+    op = custom_op("halve_test", lambda x: 0.5 * x, lambda x, out: 0.5, symbol="½")
+    scratch.append(op)
+    x = Value(3.0, "x")
+    y = lerp(op(x), softplus(x), 0.25)
+    y.label = "y"
+    page = viz.explore(y).html
+    found = re.search(r'<script type="application/json" id="tl-data">(.*?)</script>', page)
+    assert found is not None
+    data = json.loads(found.group(1))
+    program = " ".join(line["text"] for line in data["program"]["forward"])
+    assert "F_halve_test(" in program and "F_lerp(" in program  # the compiled replay's calls
+    y.backward()
+    grads: dict[int, float] = {}
+    for step in data["steps"]:
+        for target, value, _text in step.get("grad", []):
+            grads[target] = value
+    order = topological_order(y)
+    assert grads[order.index(x)] == x.grad  # bit for bit, through both user ops
+    replay = trace(y)  # the ledger beside the graph writes the op with its symbol
+    assert replay.forward_line(y).startswith("y = lerp(½(x), softplus(x), 0.25) = ")
+    assert "∂(½(x))/∂x" in replay.gradient_line(x)
+
+
 def test_a_wrong_derivative_is_caught_by_gradcheck(scratch: list[CustomOp]) -> None:
     wrong = custom_op("bad_softplus", softplus.op.forward, lambda x, out: sigmoid(-x))
     scratch.append(wrong)
