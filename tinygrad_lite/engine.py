@@ -150,9 +150,14 @@ def _data_read(value: Value, how: str) -> None:
     Called by ``__float__``, ``__int__``, ``__index__``, ``__bool__`` and the
     comparisons only when some thread has a mode switched (``SWITCHED``), so
     it costs nothing in ordinary use. Inside ``detect_anomaly()`` it warns
-    :class:`GradientLostWarning` for a lossy read of a non-leaf Value.
+    :class:`GradientLostWarning` for a lossy read of a non-leaf Value; while
+    ``jit`` records a function it tells the recording, which then knows the
+    graph may depend on the data.
     """
-    if how in _LOSSY_READS and value._op is not None and modes.current().anomaly:
+    mode = modes.current()
+    if mode.tracer is not None:  # jit is recording: the graph may depend on this number
+        mode.tracer.read(value, how)
+    if how in _LOSSY_READS and value._op is not None and mode.anomaly:
         _warn_gradient_lost(value, how)
 
 

@@ -30,6 +30,11 @@ class _Nesting(threading.local):
 _nesting = _Nesting()
 
 
+def nesting_depth() -> int:
+    """How many transformed functions are running in this thread."""
+    return _nesting.depth
+
+
 @dataclass
 class Trace:
     """One run of ``f`` on fresh inputs.
@@ -99,13 +104,13 @@ def trace(
     inputs: list[Value] = []
     ours: set[int] = set()
     structures: list[Structure] = []
-    holds_value = False
+    given_values = False
     for position in positions:
         leaves, paths, structure = flatten(args[position], f"argument {position}")
         nodes = []
         for leaf, path in zip(leaves, paths, strict=True):
             if type(leaf) is Value:
-                holds_value = True
+                given_values = True
                 node = leaf + 0.0  # a node of its own: see the module docstring
             else:
                 number = real(leaf)
@@ -123,8 +128,8 @@ def trace(
     others = [a for i, a in enumerate(args) if i not in positions]
     nested = (
         _nesting.depth > 0
-        or holds_value
-        or any(_holds_value(a) for a in (*others, *kwargs.values()))
+        or given_values
+        or any(holds_value(a) for a in (*others, *kwargs.values()))
     )
     _nesting.depth += 1
     try:
@@ -134,7 +139,7 @@ def trace(
     return Trace(result, structures, inputs, ours, nested)
 
 
-def _holds_value(tree: Any) -> bool:
+def holds_value(tree: Any) -> bool:
     """True if a Value sits anywhere in ``tree`` (any depth; a cycle is walked once)."""
     seen: set[int] = set()
     stack = [tree]
