@@ -50,6 +50,8 @@ __all__ = ["CACHE_SIZE", "DataDependentWarning", "Jit", "NotReplayableError"]
 CACHE_SIZE = 8
 """Recorded shapes kept per jitted function."""
 
+_FLOATS = {float}
+
 _READS = {
     "float": "float()",
     "int": "int()",
@@ -151,17 +153,19 @@ class Jit:
     def run(self, args: tuple[Any, ...], kwargs: dict[str, Any], extra: Any) -> Any:
         """The transformation at ``args``: replayed when this shape was recorded."""
         positions = tuple(range(len(args))) if self.positions is None else self.positions
-        if (
-            nesting_depth() > 0
-            or not is_grad_enabled()
-            or any(holds_value(a) for a in (*args, *kwargs.values()))
-            or not all(0 <= p < len(args) for p in positions)
-        ):
+        if nesting_depth() > 0 or not is_grad_enabled() or len(args) <= max(positions):
             return self.plain(extra, *args, **kwargs)
+        # NOTE: a Value among the differentiated arguments makes _shape give up
+        # (the call is nested); among the others it is looked for here.
         shape, numbers = self._shape(args, positions)
-        if numbers is None:  # a non-number: the plain path says what is wrong
+        if len(positions) == len(args) and not kwargs:
+            constants: Any = None
+        else:
+            constants = ([a for i, a in enumerate(args) if i not in positions], kwargs)
+            if holds_value(constants):
+                numbers = None
+        if numbers is None:  # nested, or not a number: the plain path does it (or says why)
             return self.plain(extra, *args, **kwargs)
-        constants = ([a for i, a in enumerate(args) if i not in positions], kwargs)
         replay = self._find(shape, constants)
         if replay is not None:
             self.replays += 1
@@ -184,19 +188,34 @@ class Jit:
     def _shape(
         self, args: tuple[Any, ...], positions: tuple[int, ...]
     ) -> tuple[Any, list[float] | None]:
-        structures = []
+        """The nesting of the differentiated arguments and their numbers (None: not numbers)."""
+        structures: list[Any] = []
         numbers: list[float] = []
         for position in positions:
-            leaves, _, structure = flatten(args[position], f"argument {position}")
-            for leaf in leaves:
-                number = real(leaf)
-                if number is None:
-                    return None, None
-                numbers.append(number)
-            structures.append(tuple((t[0].__name__, t[1]) if t else t for t in structure))
+            argument = args[position]
+            kind = type(argument)
+            if kind is float:
+                numbers.append(argument)
+                structures.append(None)
+            elif (kind is list or kind is tuple) and set(map(type, argument)) == _FLOATS:
+                numbers.extend(argument)  # the common flat case, checked at C speed
+                structures.append((kind, len(argument)))
+            else:
+                leaves, _, structure = flatten(argument, f"argument {position}")
+                for leaf in leaves:
+                    number = real(leaf)
+                    if number is None:
+                        return None, None
+                    numbers.append(number)
+                structures.append(tuple(structure))
         return (len(args), tuple(structures)), numbers
 
     def _find(self, shape: Any, constants: Any) -> Replay | None:
+        entries = self.entries
+        if entries:  # the most recent shape first, without the lock (a read of one item)
+            known, recorded, replay = entries[-1]
+            if known == shape and (recorded is constants or _same_constants(recorded, constants)):
+                return replay
         with self._lock:
             for i, (known, recorded, replay) in enumerate(self.entries):
                 if known == shape and _same_constants(recorded, constants):

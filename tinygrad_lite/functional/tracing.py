@@ -55,6 +55,10 @@ class Trace:
 
     def rebuild(self, values: Sequence[Any], argnums: Argnums) -> Any:
         """``values`` (one per input) in the shape of the arguments."""
+        if isinstance(argnums, int) and len(self.structures[0]) == len(values) + 1:
+            first = self.structures[0][0]
+            if first is not LEAF and first[0] is list:  # one flat list: the common case
+                return list(values)
         leaves = iter(values)
         trees = [unflatten(structure, leaves) for structure in self.structures]
         return trees[0] if isinstance(argnums, int) else tuple(trees)
