@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import GRAPH_LOCK, Value, _constant, topological_order
+from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.value import _constant
 from ..ops import BINARY, UNARY, VARIADIC
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux

@@ -39,7 +39,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import _PACKAGE_DIR, Value, is_grad_enabled, total
+from ..engine import Value, is_grad_enabled, total
+from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
 from ..graph import Graph
 from ..modes import Switch
 from .tracing import Trace, holds_value, nesting_depth, real, trace

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import GRAPH_LOCK, Value, _constant, topological_order
+from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.value import _constant
 from ..graph import Graph
 from .jit import GraphReplay, Jit, check_aux
 from .tracing import Argnums, Trace, check_output, check_transform, outputs_of, trace

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value, _real_to_float, is_grad_enabled
+from ..engine import Value, is_grad_enabled
+from ..engine.coerce import real_to_float as _real_to_float
 from .trees import LEAF, Structure, flatten, short_repr, unflatten
 
 Argnums = int | tuple[int, ...]
