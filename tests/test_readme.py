@@ -1,0 +1,132 @@
+"""The READMEs' Python blocks run, and their output comments say what they print (issue 17).
+
+Every ```python block of README.md and README.zh-CN.md runs on its own, in a
+fresh namespace and a temporary directory, top to bottom. A statement that
+is a call of ``print``, or a bare expression with a value, and ends in a
+comment is an output claim: the comment is what the line prints (for an
+expression: the repr of its value), up to an explanation after `` — ``
+(space, em dash, space). Words must match exactly; numbers to 1e-9 relative, and a number
+written ``0.7071...`` claims only the digits shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+READMES = [ROOT / "README.md", ROOT / "README.zh-CN.md"]
+FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^[-+]?(inf|nan)$")
+
+
+def _blocks() -> list[tuple[str, int, str]]:
+    found = []
+    for readme in READMES:
+        text = readme.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 2
+            found.append((readme.name, line, match.group(1)))
+    return found
+
+
+BLOCKS = _blocks()
+
+
+def _claims(source: str) -> dict[int, str]:
+    """Line number -> the output a trailing comment claims, for print calls and expressions."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    claims = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.Expr) or statement.end_lineno != statement.lineno:
+            continue
+        text = lines[statement.lineno - 1]
+        code_end = statement.end_col_offset or 0
+        rest = text[code_end:].strip()
+        if rest.startswith("#"):
+            claim = rest[1:].strip().split(" — ")[0].strip()
+            claims[statement.lineno] = claim
+    return claims
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[-+]?[\w.]+(?:e[-+]?\d+)?|[^\w\s]", text)
+
+
+def _agrees(claimed: str, shown: str) -> bool:
+    want, got = _tokens(claimed), _tokens(shown)
+    if len(want) != len(got):
+        return False
+    for w, g in zip(want, got, strict=True):
+        if w.endswith("...") and NUMBER.match(w[:-3]) and NUMBER.match(g):
+            if not g.startswith(w[:-3]):
+                return False
+        elif NUMBER.match(w) and NUMBER.match(g):
+            a, b = float(w), float(g)
+            if not (math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) or (a != a and b != b)):
+                return False
+        elif w != g:
+            return False
+    return True
+
+
+def test_every_readme_has_python_blocks() -> None:
+    assert {name for name, _, _ in BLOCKS} == {readme.name for readme in READMES}
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "source"), BLOCKS, ids=[f"{n}:{line}" for n, line, _ in BLOCKS]
+)
+def test_a_readme_block_runs_and_prints_what_its_comments_say(
+    name: str, line: int, source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    claims = _claims(source)
+    namespace: dict[str, Any] = {"__name__": "__readme__"}
+    tree = ast.parse(source)
+    wrong = []
+    for statement in tree.body:
+        output = io.StringIO()
+        claim = claims.get(statement.lineno)
+        with contextlib.redirect_stdout(output):
+            if claim is not None and not _is_print(statement):
+                value = eval(compile(ast.Expression(statement.value), name, "eval"), namespace)  # type: ignore[attr-defined]
+                if value is None:
+                    claim = None  # a comment on a call that returns nothing explains, claims nothing
+                else:
+                    print(repr(value))
+            else:
+                exec(compile(ast.Module([statement], type_ignores=[]), name, "exec"), namespace)
+        if claim is not None and not _agrees(claim, output.getvalue().strip()):
+            wrong.append(
+                f"{name}:{line + statement.lineno - 1}: claims {claim!r}, "
+                f"prints {output.getvalue().strip()!r}"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+def _is_print(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name)
+        and statement.value.func.id == "print"
+    )
+
+
+def test_the_checker_catches_a_wrong_claim() -> None:
+    assert _agrees("0.7071...  -1.5  1.0", "0.7071067811865476 -1.5 1.0")
+    assert _agrees("[151.0, -50.0]", "[151.0, -50.0]")
+    assert _agrees("-1.5", "-1.4999999999999993")  # within the tolerance
+    assert not _agrees("-1.5", "-1.49")
+    assert not _agrees("0.7072...", "0.7071067811865476")
+    assert not _agrees("loss 0.053", "loss 0.054")
+    assert not _agrees("[1.0, 2.0]", "[1.0, 2.0, 3.0]")
