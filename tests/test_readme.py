@@ -100,7 +100,7 @@ def test_a_readme_block_runs_and_prints_what_its_comments_say(
             if claim is not None and not _is_print(statement):
                 value = eval(compile(ast.Expression(statement.value), name, "eval"), namespace)  # type: ignore[attr-defined]
                 if value is None:
-                    claim = None  # a comment on a call that returns nothing explains, claims nothing
+                    claim = None  # a comment on a call returning nothing only explains
                 else:
                     print(repr(value))
             else:
