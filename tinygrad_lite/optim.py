@@ -1,370 +1,732 @@
-"""Optimizers, learning-rate schedules and gradient clipping, with PyTorch semantics.
+"""Optimizers, learning-rate schedules and gradient clipping, with PyTorch's signatures.
 
-Sits on :mod:`tinygrad_lite.engine`, beside :mod:`tinygrad_lite.nn`. These
-are the seed's four optimizers: plain gradient descent (:class:`SGD`),
-momentum (:class:`Momentum`), RMS gradient descent (:class:`RMSProp`) and
-:class:`Adam`. As the seed explains, the optimizer, not the loss, holds every
-weight: it reads the gradients that ``backward()`` left on them and updates
-their ``.data`` in place, and its :meth:`Optimizer.zero_grad` clears them
-before the next backward pass.
+Sits on :mod:`tinygrad_lite.engine`, beside :mod:`tinygrad_lite.nn`. As the
+seed explains, the optimizer, not the loss, holds every weight: it reads the
+gradients that ``backward()`` left on them and updates their ``.data`` in
+place, and its :meth:`Optimizer.zero_grad` clears them before the next
+backward pass.
 
-Each ``step`` follows the matching ``torch.optim`` class step for step
+The classes take ``torch.optim``'s arguments and defaults: :class:`SGD`
+(with momentum, dampening, Nesterov), :class:`Adam` (with AMSGrad),
+:class:`AdamW`, :class:`RMSprop` (centered, with momentum; ``RMSProp`` is the
+seed's name for it) and the seed's :class:`Momentum` (SGD whose momentum
+defaults to 0.9). Parameters may come in groups, each with its own settings
+(``[{"params": ..., "lr": ...}, ...]``, :attr:`Optimizer.param_groups`,
+:meth:`Optimizer.add_param_group`). A parameter whose ``.grad`` is None is
+skipped, as in torch: its weights and its state stay as they were.
+
+Each ``step`` follows the matching ``torch.optim`` algorithm step for step
 (the update rules are in each class's docstring); ``g`` below is a
-parameter's ``.grad``, ``p`` its ``.data``, ``t`` the step count from 1.
+parameter's ``.grad``, ``p`` its ``.data``, ``t`` the number of steps that
+parameter has taken, from 1.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from .engine import Value
+from .ops import OPS
 
 __all__ = [
     "SGD",
     "Adam",
+    "AdamW",
     "CosineLR",
     "LRSchedule",
     "LinearLR",
     "Momentum",
     "Optimizer",
     "RMSProp",
+    "RMSprop",
     "StepLR",
     "clip_grad_norm",
 ]
 
+_MAX_STEP = 2**53  # the largest count a float holds exactly
+_sqrt = OPS["sqrt"].forward  # IEEE: nan for a negative argument, never an exception
 
-def _check(name: str, value: float, ok: bool, accepted: str) -> float:
-    if not ok:
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _real(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {type(value).__name__}: {_short(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is a number beyond the float range") from None
+
+
+def _check(name: str, value: Any, ok: Any, accepted: str) -> float:
+    number = _real(name, value)
+    if not ok(number):
         raise ValueError(f"{name} must be {accepted}, got {value!r}")
-    return float(value)
+    return number
 
 
-def _non_negative(name: str, value: float) -> float:
+def _non_negative(name: str, value: Any) -> float:
     # NOTE: written "not >= 0" so nan is rejected too.
-    return _check(name, value, value >= 0.0, ">= 0")
+    return _check(name, value, lambda x: x >= 0.0, ">= 0")
 
 
-def _unit_interval(name: str, value: float) -> float:
-    return _check(name, value, 0.0 <= value < 1.0, "in [0, 1)")
+def _unit_interval(name: str, value: Any) -> float:
+    return _check(name, value, lambda x: 0.0 <= x < 1.0, "in [0, 1)")
 
 
-def _positive(name: str, value: float) -> float:
-    return _check(name, value, value > 0.0, "> 0")
+def _fraction(name: str, value: Any) -> float:
+    return _check(name, value, lambda x: 0.0 <= x <= 1.0, "in [0, 1]")
 
 
-def _check_params(params: Iterable[Value]) -> list[Value]:
-    checked = list(params)
-    if not checked:
-        raise ValueError("params is empty: an optimizer needs at least one Value to update")
-    seen: set[int] = set()
-    for i, p in enumerate(checked):
-        if not isinstance(p, Value):
-            raise ValueError(f"params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
-        if id(p) in seen:
-            raise ValueError(f"params[{i}] appears twice in params ({p!r}); list each Value once")
-        seen.add(id(p))
-    return checked
+def _positive(name: str, value: Any) -> float:
+    return _check(name, value, lambda x: x > 0.0, "> 0")
+
+
+def _flag(name: str, value: Any) -> bool:
+    if type(value) is not bool:
+        raise ValueError(f"{name} must be True or False, got {_short(value)}")
+    return value
+
+
+def _pair(name: str, value: Any) -> tuple[Any, Any]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be a pair (beta1, beta2), got {_short(value)}")
+    return value[0], value[1]
+
+
+def _grad(p: Value) -> float | None:
+    """``p.grad`` as a float, or None when it is None (the parameter is skipped)."""
+    g = p.grad
+    if g is None or type(g) is float:
+        return g
+    return float(g)  # an int, or a Value left by backward(create_graph=True)
 
 
 class Optimizer:
-    """Holds the parameters and updates them from their gradients.
+    """Holds parameter groups and updates the parameters from their gradients.
 
     Args:
-        params: The Values to optimize (e.g. ``model.parameters()``), each once.
-        lr: The learning rate, >= 0. Schedules change ``optimizer.lr``.
+        params: The Values to optimize (e.g. ``model.parameters()``), each
+            once; or a list of dicts, one per group: ``{"params": [...],
+            "lr": ...}``, where a setting left out takes the default.
+        defaults: Every setting's default (the subclass's arguments).
+
+    Attributes:
+        param_groups: One dict per group: ``"params"`` (a list of Values) and
+            every setting. Change a setting here and the next step uses it.
+        defaults: The settings a new group starts from.
+        state: Per-parameter buffers (momentum, moments, step counts), keyed
+            by the parameter; a parameter has none until its first update.
+        steps: How many times :meth:`step` ran.
 
     Raises:
-        ValueError: If ``params`` is empty, holds a duplicate or a non-Value,
-            or a hyper-parameter is out of range (the message names it).
+        ValueError: If ``params`` is empty, holds a non-Value or a Value
+            twice, a group has an unknown key, or a setting is out of range
+            (the message names it).
     """
 
-    def __init__(self, params: Iterable[Value], lr: float) -> None:
-        self.params = _check_params(params)
-        self.lr = _non_negative("lr", lr)
+    _settings: ClassVar[tuple[str, ...]] = ("lr",)
+
+    def __init__(self, params: Iterable[Any], defaults: Mapping[str, Any]) -> None:
+        self.defaults = self._check_settings(dict(defaults), "")
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Value, dict[str, Any]] = {}
         self.steps = 0
+        if isinstance(params, (Value, Mapping)) or not isinstance(params, Iterable):
+            raise ValueError(
+                "params must be an iterable of Values (model.parameters()) or of "
+                f"parameter-group dicts, got {type(params).__name__}: {_short(params)}"
+            )
+        given = list(params)
+        if not given:
+            raise ValueError("params is empty: an optimizer needs at least one Value to update")
+        if all(isinstance(group, Mapping) for group in given):
+            for group in given:
+                self._add_group(group, named=True)
+        else:
+            self._add_group({"params": given}, named=False)
 
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0 (call it before ``backward``)."""
-        for p in self.params:
-            p.grad = 0.0
+    # -- groups and settings ------------------------------------------------
 
-    def step(self) -> None:
-        """Update every parameter once from its current ``.grad``."""
-        self.steps += 1
-        self._update()
+    @classmethod
+    def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
+        """The settings with every value checked and normalized; raises ValueError naming one."""
+        raise NotImplementedError(f"{cls.__name__} does not define _check_settings()")
 
-    def _update(self) -> None:
-        raise NotImplementedError(f"{type(self).__name__} does not define _update()")
-
-    def _hyperparameters(self) -> dict[str, Any]:
-        return {"lr": self.lr}
-
-    def _buffers(self) -> dict[str, list[float]]:
-        """Per-parameter state lists, by name (momentum buffers, averages)."""
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        """The hyper-parameters, the step count and the per-parameter buffers, as plain data."""
-        return {
-            "type": type(self).__name__,
-            "hyperparameters": self._hyperparameters(),
-            "steps": self.steps,
-            "buffers": {name: list(buffer) for name, buffer in self._buffers().items()},
-        }
-
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Restore a :meth:`state_dict`; everything is checked before anything changes.
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of parameters with its own settings (the rest from ``defaults``).
 
         Raises:
-            ValueError: If the state is for another optimizer type, another number
-                of parameters, or is malformed.
+            ValueError: If the group has no ``"params"``, an unknown key, a bad
+                setting, or a parameter that another group already holds.
+        """
+        self._add_group(param_group, named=True)
+
+    def _add_group(self, param_group: Mapping[str, Any], named: bool) -> None:
+        where = f"param_groups[{len(self.param_groups)}]"
+        if not isinstance(param_group, Mapping):
+            raise ValueError(f"{where} must be a dict, got {type(param_group).__name__}")
+        unknown = [key for key in param_group if key != "params" and key not in self._settings]
+        if unknown:
+            raise ValueError(
+                f"{where} has unknown keys {unknown}; accepted: params, {', '.join(self._settings)}"
+            )
+        if "params" not in param_group:
+            raise ValueError(f"{where} needs a 'params' entry")
+        raw = param_group["params"]
+        if not isinstance(raw, (Value, Iterable)) or isinstance(raw, (str, Mapping)):
+            raise ValueError(f"{where} 'params' must be Values, got {_short(raw)}")
+        params = [raw] if isinstance(raw, Value) else list(raw)
+        if not params:
+            raise ValueError(f"{where} has no parameters")
+        held = {id(p) for group in self.param_groups for p in group["params"]}
+        seen: set[int] = set()
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise ValueError(
+                    f"params[{i}] must be a Value, got {type(p).__name__}: {_short(p)}"
+                )
+            if id(p) in seen:
+                raise ValueError(
+                    f"params[{i}] appears twice in params ({p!r}); list each Value once"
+                )
+            if id(p) in held:
+                raise ValueError(f"params[{i}] ({p!r}) is already in another parameter group")
+            seen.add(id(p))
+        settings = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        checked = self._check_settings(settings, f"{where} " if named else "")
+        self.param_groups.append({"params": params, **checked})
+
+    @property
+    def params(self) -> list[Value]:
+        """Every parameter of every group, in order."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    @property
+    def lr(self) -> float:
+        """The first group's learning rate; setting it sets every group's."""
+        rate: float = self.param_groups[0]["lr"]
+        return rate
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        rate = _non_negative("lr", value)
+        for group in self.param_groups:
+            group["lr"] = rate
+
+    # -- the step -----------------------------------------------------------
+
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Clear every parameter's gradient (call it before ``backward``).
+
+        Args:
+            set_to_none: Set ``.grad = None`` instead of ``0.0``, so that a
+                parameter the next backward pass does not reach is skipped
+                by :meth:`step`. torch's default is True; here it is False,
+                so that a hand-written loop ``p.data -= lr * p.grad`` keeps
+                working for a parameter the loss does not use.
+        """
+        # NOTE: Any, so this reads the same whether Value.grad admits None or not.
+        grad: Any = None if set_to_none else 0.0
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = grad
+
+    def step(self) -> None:
+        """Update every parameter whose ``.grad`` is not None once, group by group."""
+        self.steps += 1
+        for group in self.param_groups:
+            self._update(group)
+
+    def _update(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not define _update()")
+
+    def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
+        """The buffers a parameter of ``group`` holds once it has been updated."""
+        return frozenset()
+
+    # -- state --------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Settings, step count and per-parameter state as plain data, in torch's layout.
+
+        ``{"type", "steps", "param_groups": [{settings..., "params": [0, 1, ...]}],
+        "state": {index: {buffer: number}}}``: parameters are numbered across
+        the groups in order, and ``state`` lists those with buffers.
+        """
+        groups = []
+        index: dict[int, int] = {}
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index[id(p)] = len(index)
+                ids.append(index[id(p)])
+            settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items()}
+            groups.append({**settings, "params": ids})
+        state = {index[id(p)]: dict(buffers) for p, buffers in self.state.items() if id(p) in index}
+        return {
+            "type": type(self).__name__,
+            "steps": self.steps,
+            "param_groups": groups,
+            "state": state,
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore a :meth:`state_dict` (also after a JSON round trip).
+
+        Everything is checked first (the type, the group count and sizes,
+        every setting as the constructor checks it, every buffer), and only
+        then is anything changed: a bad state leaves the optimizer as it was.
+        Saved parameters map to this optimizer's by position within each group.
+
+        Raises:
+            ValueError: If the state is not a dict of the right form, is for
+                another optimizer type or other parameter groups, or holds a
+                bad setting or buffer (the message names it).
         """
         name = type(self).__name__
-        if state.get("type") != name:
-            raise ValueError(f"state_dict is for {state.get('type')!r}, not {name!r}")
-        hyper = state.get("hyperparameters")
-        mine = self._hyperparameters()
-        if not isinstance(hyper, Mapping) or set(hyper) != set(mine):
-            raise ValueError(f"state_dict hyperparameters must have keys {sorted(mine)}")
-        steps = state.get("steps")
+        if not isinstance(state_dict, Mapping):
+            raise ValueError(
+                f"load_state_dict takes a dict made by state_dict(), "
+                f"got {type(state_dict).__name__}: {_short(state_dict)}"
+            )
+        expected = {"type", "steps", "param_groups", "state"}
+        if set(state_dict) != expected:
+            raise ValueError(
+                f"state_dict must have exactly the keys {sorted(expected)}, "
+                f"got {sorted(map(str, state_dict))}"
+            )
+        if state_dict["type"] != name:
+            raise ValueError(f"state_dict is for {_short(state_dict['type'])}, not {name!r}")
+        steps = state_dict["steps"]
         if type(steps) is not int or steps < 0:
-            raise ValueError(f"state_dict steps must be an int >= 0, got {steps!r}")
-        buffers = state.get("buffers")
-        own = self._buffers()
-        if not isinstance(buffers, Mapping) or set(buffers) != set(own):
-            raise ValueError(f"state_dict buffers must have keys {sorted(own)}")
-        for key, buffer in buffers.items():
-            if not isinstance(buffer, list) or len(buffer) != len(self.params):
+            raise ValueError(f"state_dict 'steps' must be an int >= 0, got {_short(steps)}")
+        saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, list) or len(saved_groups) != len(self.param_groups):
+            count = len(saved_groups) if isinstance(saved_groups, list) else _short(saved_groups)
+            raise ValueError(
+                f"state_dict 'param_groups' must list {len(self.param_groups)} groups "
+                f"(this optimizer's), got {count}"
+            )
+        new_settings = []
+        targets: dict[int, tuple[Value, dict[str, Any]]] = {}
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
+            where = f"param_groups[{i}]"
+            if not isinstance(saved, Mapping) or set(saved) != {"params", *self._settings}:
                 raise ValueError(
-                    f"state_dict buffer {key!r} must list one number per parameter "
-                    f"({len(self.params)})"
+                    f"state_dict {where} must have the keys "
+                    f"{['params', *self._settings]}, got {_short(saved)}"
                 )
-            if not all(type(x) in (int, float) for x in buffer):
-                raise ValueError(f"state_dict buffer {key!r} holds a non-number")
-        # Validate the hyper-parameters by building a twin with them.
-        type(self)(self.params, **hyper)
-        for key, value in hyper.items():
-            setattr(self, key, tuple(value) if isinstance(value, list) else value)
+            ids = saved["params"]
+            if not isinstance(ids, list) or len(ids) != len(group["params"]):
+                raise ValueError(
+                    f"state_dict {where} must list {len(group['params'])} parameter indices "
+                    f"(this optimizer's group size), got {_short(ids)}"
+                )
+            settings = self._check_settings(
+                {k: v for k, v in saved.items() if k != "params"}, f"state_dict {where} "
+            )
+            new_settings.append(settings)
+            for index, p in zip(ids, group["params"], strict=True):
+                if type(index) is not int or index in targets:
+                    raise ValueError(
+                        f"state_dict {where} params must be distinct ints, got {_short(index)}"
+                    )
+                targets[index] = (p, settings)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, Mapping):
+            raise ValueError(f"state_dict 'state' must be a dict, got {_short(saved_state)}")
+        new_state: dict[Value, dict[str, Any]] = {}
+        for key, buffers in saved_state.items():
+            index = int(key) if type(key) is str and key.isdigit() else key
+            if type(index) is not int or index not in targets:
+                raise ValueError(
+                    f"state_dict 'state' key {_short(key)} is not a parameter index of param_groups"
+                )
+            p, settings = targets[index]
+            new_state[p] = self._check_buffers(buffers, settings, f"state_dict state[{key!r}]")
+        for group, settings in zip(self.param_groups, new_settings, strict=True):
+            group.update(settings)
         self.steps = steps
-        for key, buffer in buffers.items():
-            own[key][:] = [float(x) for x in buffer]
+        self.state = new_state
+
+    def _check_buffers(
+        self, buffers: Any, settings: Mapping[str, Any], where: str
+    ) -> dict[str, Any]:
+        keys = self._state_keys(settings)
+        if not isinstance(buffers, Mapping) or set(buffers) != keys:
+            raise ValueError(f"{where} must have the keys {sorted(keys)}, got {_short(buffers)}")
+        checked: dict[str, Any] = {}
+        for key, value in buffers.items():
+            if key == "step":
+                # NOTE: bounded, so beta**step stays a float computation (10**400 would overflow).
+                if type(value) is not int or not 1 <= value <= _MAX_STEP:
+                    raise ValueError(
+                        f"{where} 'step' must be an int in [1, 2**53], got {_short(value)}"
+                    )
+                checked[key] = value
+            else:
+                checked[key] = _real(f"{where} {key!r}", value)
+        return checked
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self._hyperparameters().items())
-        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+        groups = []
+        for group in self.param_groups:
+            settings = ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params")
+            groups.append(f"{len(group['params'])} parameters, {settings}")
+        if len(groups) == 1:
+            return f"{type(self).__name__}({groups[0]})"
+        return f"{type(self).__name__}(" + "; ".join(f"[{g}]" for g in groups) + ")"
 
 
 class SGD(Optimizer):
-    """Plain gradient descent, ``torch.optim.SGD`` without momentum.
+    """Stochastic gradient descent, ``torch.optim.SGD``.
 
-    Update rule, per parameter::
+    Update rule, per parameter, with the momentum buffer ``b``::
 
         g = g + weight_decay * p
+        if momentum != 0:
+            b = g                                        on the parameter's first step
+            b = momentum * b + (1 - dampening) * g       afterwards
+            g = g + momentum * b    if nesterov, else    g = b
         p = p - lr * g
 
     Args:
-        params: The Values to optimize.
-        lr: Learning rate, >= 0.
+        params: The Values to optimize, or parameter groups.
+        lr: Learning rate, >= 0 (required, as in torch 1.x).
+        momentum: The momentum factor, >= 0.
+        dampening: Dampening of the gradient in the buffer, in [0, 1].
         weight_decay: L2 penalty factor, >= 0.
+        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
     """
 
-    def __init__(self, params: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
+    _settings = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
 
-    def _hyperparameters(self) -> dict[str, Any]:
-        return {"lr": self.lr, "weight_decay": self.weight_decay}
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            {
+                "lr": lr,
+                "momentum": momentum,
+                "dampening": dampening,
+                "weight_decay": weight_decay,
+                "nesterov": nesterov,
+            },
+        )
 
-    def _update(self) -> None:
-        lr = self.lr
-        decay = self.weight_decay
-        for p in self.params:
-            g = p.grad
+    @classmethod
+    def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
+        checked = {
+            "lr": _non_negative(f"{where}lr", settings["lr"]),
+            "momentum": _non_negative(f"{where}momentum", settings["momentum"]),
+            "dampening": _fraction(f"{where}dampening", settings["dampening"]),
+            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "nesterov": _flag(f"{where}nesterov", settings["nesterov"]),
+        }
+        if checked["nesterov"] and (checked["momentum"] == 0.0 or checked["dampening"] != 0.0):
+            raise ValueError(
+                f"{where}nesterov needs momentum > 0 and dampening 0, got "
+                f"momentum={settings['momentum']!r}, dampening={settings['dampening']!r}"
+            )
+        return checked
+
+    def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
+        return frozenset({"momentum_buffer"}) if group["momentum"] else frozenset()
+
+    def _update(self, group: dict[str, Any]) -> None:
+        lr, mu, decay = group["lr"], group["momentum"], group["weight_decay"]
+        keep, nesterov = 1.0 - group["dampening"], group["nesterov"]
+        state = self.state
+        for p in group["params"]:
+            g = _grad(p)
+            if g is None:
+                continue
             if decay:
                 g = g + decay * p.data
+            if mu:
+                buffers = state.get(p)
+                if buffers is None:
+                    b = g  # NOTE: the first buffer is the gradient itself, undamped
+                    state[p] = {"momentum_buffer": b}
+                else:
+                    b = mu * buffers["momentum_buffer"] + keep * g
+                    buffers["momentum_buffer"] = b
+                g = g + mu * b if nesterov else b
             p.data -= lr * g
 
 
-class Momentum(Optimizer):
-    """Gradient descent with momentum: ``torch.optim.SGD(momentum=mu, dampening=0)``.
+class Momentum(SGD):
+    """The seed's momentum optimizer: :class:`SGD` whose ``momentum`` defaults to 0.9.
 
-    Update rule, per parameter, with the buffer ``b``::
-
-        g = g + weight_decay * p
-        b = g                      if t == 1
-        b = momentum * b + g       otherwise
-        g = g + momentum * b       if nesterov
-        g = b                      otherwise
-        p = p - lr * g
+    ``Momentum(params, lr)`` is ``SGD(params, lr, momentum=0.9)``; the update
+    rule is :class:`SGD`'s.
 
     Args:
-        params: The Values to optimize.
+        params: The Values to optimize, or parameter groups.
         lr: Learning rate, >= 0.
-        momentum: The momentum factor ``mu``, >= 0 (> 0 for nesterov).
+        momentum: The momentum factor, >= 0 (> 0 for nesterov).
         nesterov: Use Nesterov's look-ahead form.
         weight_decay: L2 penalty factor, >= 0.
+        dampening: As for :class:`SGD`.
     """
 
     def __init__(
         self,
-        params: Iterable[Value],
+        params: Iterable[Any],
         lr: float,
         momentum: float = 0.9,
         nesterov: bool = False,
         weight_decay: float = 0.0,
+        dampening: float = 0.0,
     ) -> None:
-        super().__init__(params, lr)
-        self.momentum = _non_negative("momentum", momentum)
-        if nesterov and self.momentum == 0.0:
-            raise ValueError(f"nesterov needs momentum > 0, got momentum={momentum!r}")
-        self.nesterov = bool(nesterov)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
-        self.buffer = [0.0] * len(self.params)
-
-    def _hyperparameters(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "nesterov": self.nesterov,
-            "weight_decay": self.weight_decay,
-        }
-
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"buffer": self.buffer}
-
-    def _update(self) -> None:
-        lr, mu, decay = self.lr, self.momentum, self.weight_decay
-        first = self.steps == 1
-        buffer = self.buffer
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if decay:
-                g = g + decay * p.data
-            b = g if first else mu * buffer[i] + g
-            buffer[i] = b
-            p.data -= lr * (g + mu * b if self.nesterov else b)
+        super().__init__(params, lr, momentum, dampening, weight_decay, nesterov)
 
 
-class RMSProp(Optimizer):
-    """RMS gradient descent, ``torch.optim.RMSprop`` (not centered, no momentum).
+class RMSprop(Optimizer):
+    """RMS gradient descent, ``torch.optim.RMSprop``.
 
-    Update rule, per parameter, with the running average ``v`` (0 at first)::
+    Update rule, per parameter, with the running averages ``v`` and ``a`` and
+    the momentum buffer ``b`` (all 0 at first)::
 
         g = g + weight_decay * p
         v = alpha * v + (1 - alpha) * g * g
-        p = p - lr * g / (sqrt(v) + eps)
+        if centered: a = alpha * a + (1 - alpha) * g;   d = sqrt(v - a * a) + eps
+        else:                                           d = sqrt(v) + eps
+        if momentum > 0: b = momentum * b + g / d;      p = p - lr * b
+        else:                                           p = p - lr * g / d
 
     Args:
-        params: The Values to optimize.
+        params: The Values to optimize, or parameter groups.
         lr: Learning rate, >= 0.
         alpha: Smoothing constant, in [0, 1).
         eps: Added to the denominator, > 0.
         weight_decay: L2 penalty factor, >= 0.
+        momentum: The momentum factor, >= 0.
+        centered: Divide by the estimated standard deviation of the gradient
+            instead of its root mean square.
     """
+
+    _settings = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
 
     def __init__(
         self,
-        params: Iterable[Value],
-        lr: float = 0.01,
+        params: Iterable[Any],
+        lr: float = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
     ) -> None:
-        super().__init__(params, lr)
-        self.alpha = _unit_interval("alpha", alpha)
-        self.eps = _positive("eps", eps)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
-        self.square_average = [0.0] * len(self.params)
+        super().__init__(
+            params,
+            {
+                "lr": lr,
+                "alpha": alpha,
+                "eps": eps,
+                "weight_decay": weight_decay,
+                "momentum": momentum,
+                "centered": centered,
+            },
+        )
 
-    def _hyperparameters(self) -> dict[str, Any]:
+    @classmethod
+    def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
         return {
-            "lr": self.lr,
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
+            "lr": _non_negative(f"{where}lr", settings["lr"]),
+            "alpha": _unit_interval(f"{where}alpha", settings["alpha"]),
+            "eps": _positive(f"{where}eps", settings["eps"]),
+            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "momentum": _non_negative(f"{where}momentum", settings["momentum"]),
+            "centered": _flag(f"{where}centered", settings["centered"]),
         }
 
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"square_average": self.square_average}
+    def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
+        keys = {"step", "square_avg"}
+        if group["momentum"]:
+            keys.add("momentum_buffer")
+        if group["centered"]:
+            keys.add("grad_avg")
+        return frozenset(keys)
 
-    def _update(self) -> None:
-        lr, alpha, eps, decay = self.lr, self.alpha, self.eps, self.weight_decay
-        average = self.square_average
-        for i, p in enumerate(self.params):
-            g = p.grad
+    def _update(self, group: dict[str, Any]) -> None:
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        decay, mu, centered = group["weight_decay"], group["momentum"], group["centered"]
+        state = self.state
+        for p in group["params"]:
+            g = _grad(p)
+            if g is None:
+                continue
             if decay:
                 g = g + decay * p.data
-            v = alpha * average[i] + (1.0 - alpha) * g * g
-            average[i] = v
-            p.data -= lr * g / (math.sqrt(v) + eps)
+            buffers = state.get(p)
+            if buffers is None:
+                buffers = state[p] = dict.fromkeys(sorted(self._state_keys(group)), 0.0)
+                buffers["step"] = 0
+            buffers["step"] += 1
+            v = alpha * buffers["square_avg"] + (1.0 - alpha) * g * g
+            buffers["square_avg"] = v
+            if centered:
+                a = alpha * buffers["grad_avg"] + (1.0 - alpha) * g
+                buffers["grad_avg"] = a
+                denominator = _sqrt(v - a * a) + eps
+            else:
+                denominator = _sqrt(v) + eps
+            if mu:
+                b = mu * buffers["momentum_buffer"] + g / denominator
+                buffers["momentum_buffer"] = b
+                p.data -= lr * b
+            else:
+                p.data -= lr * g / denominator
+
+
+RMSProp = RMSprop
+"""The seed's name for :class:`RMSprop`."""
 
 
 class Adam(Optimizer):
-    """Adam with bias correction, ``torch.optim.Adam`` (L2 ``weight_decay``, not AdamW).
+    """Adam with bias correction, ``torch.optim.Adam`` (L2 ``weight_decay``; see :class:`AdamW`).
 
-    Update rule, per parameter, with moments ``m`` and ``v`` (0 at first)::
+    Update rule, per parameter, with moments ``m``, ``v`` and ``v_max`` (0 at first)::
 
         g = g + weight_decay * p
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
-        p = p - (lr / (1 - beta1**t)) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+        if amsgrad: v_max = max(v_max, v);  s = v_max    else: s = v
+        p = p - (lr / (1 - beta1**t)) * m / (sqrt(s) / sqrt(1 - beta2**t) + eps)
 
-    which is ``p - lr * m_hat / (sqrt(v_hat) + eps)`` with the bias-corrected
-    ``m_hat = m / (1 - beta1**t)`` and ``v_hat = v / (1 - beta2**t)``.
+    which is ``p - lr * m_hat / (sqrt(s_hat) + eps)`` with the bias-corrected
+    ``m_hat = m / (1 - beta1**t)`` and ``s_hat = s / (1 - beta2**t)``.
 
     Args:
-        params: The Values to optimize.
+        params: The Values to optimize, or parameter groups.
         lr: Learning rate, >= 0.
         betas: ``(beta1, beta2)``, each in [0, 1).
         eps: Added to the denominator, > 0.
         weight_decay: L2 penalty factor, >= 0.
+        amsgrad: Use the running maximum of ``v`` (AMSGrad).
     """
+
+    _settings = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+    _decoupled = False
 
     def __init__(
         self,
-        params: Iterable[Value],
-        lr: float = 0.001,
+        params: Iterable[Any],
+        lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        amsgrad: bool = False,
     ) -> None:
-        super().__init__(params, lr)
-        if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_unit_interval("beta1", betas[0]), _unit_interval("beta2", betas[1]))
-        self.eps = _positive("eps", eps)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
-        self.first_moment = [0.0] * len(self.params)
-        self.second_moment = [0.0] * len(self.params)
+        super().__init__(
+            params,
+            {
+                "lr": lr,
+                "betas": betas,
+                "eps": eps,
+                "weight_decay": weight_decay,
+                "amsgrad": amsgrad,
+            },
+        )
 
-    def _hyperparameters(self) -> dict[str, Any]:
+    @classmethod
+    def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
+        beta1, beta2 = _pair(f"{where}betas", settings["betas"])
         return {
-            "lr": self.lr,
-            "betas": list(self.betas),
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
+            "lr": _non_negative(f"{where}lr", settings["lr"]),
+            "betas": (
+                _unit_interval(f"{where}beta1", beta1),
+                _unit_interval(f"{where}beta2", beta2),
+            ),
+            "eps": _positive(f"{where}eps", settings["eps"]),
+            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "amsgrad": _flag(f"{where}amsgrad", settings["amsgrad"]),
         }
 
-    def _buffers(self) -> dict[str, list[float]]:
-        return {"first_moment": self.first_moment, "second_moment": self.second_moment}
+    def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
+        keys = {"step", "exp_avg", "exp_avg_sq"}
+        if group["amsgrad"]:
+            keys.add("max_exp_avg_sq")
+        return frozenset(keys)
 
-    def _update(self) -> None:
-        beta1, beta2 = self.betas
-        eps, decay, t = self.eps, self.weight_decay, self.steps
-        step_size = self.lr / (1.0 - beta1**t)
-        correction2_sqrt = math.sqrt(1.0 - beta2**t)
-        m_all, v_all = self.first_moment, self.second_moment
-        for i, p in enumerate(self.params):
-            g = p.grad
+    def _update(self, group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        decay, amsgrad, decoupled = group["weight_decay"], group["amsgrad"], self._decoupled
+        state = self.state
+        corrections: dict[int, tuple[float, float]] = {}  # t -> (step size, sqrt(1 - beta2**t))
+        for p in group["params"]:
+            g = _grad(p)
+            if g is None:
+                continue
             if decay:
-                g = g + decay * p.data
-            m = beta1 * m_all[i] + (1.0 - beta1) * g
-            v = beta2 * v_all[i] + (1.0 - beta2) * g * g
-            m_all[i] = m
-            v_all[i] = v
-            p.data -= step_size * m / (math.sqrt(v) / correction2_sqrt + eps)
+                if decoupled:
+                    p.data *= 1.0 - lr * decay
+                else:
+                    g = g + decay * p.data
+            buffers = state.get(p)
+            if buffers is None:
+                buffers = state[p] = dict.fromkeys(sorted(self._state_keys(group)), 0.0)
+                buffers["step"] = 0
+            t = buffers["step"] = buffers["step"] + 1
+            m = beta1 * buffers["exp_avg"] + (1.0 - beta1) * g
+            v = beta2 * buffers["exp_avg_sq"] + (1.0 - beta2) * g * g
+            buffers["exp_avg"] = m
+            buffers["exp_avg_sq"] = v
+            if amsgrad:
+                # NOTE: written so that a nan in either one is kept, as torch.maximum does.
+                largest = buffers["max_exp_avg_sq"]
+                if v > largest or v != v:
+                    largest = buffers["max_exp_avg_sq"] = v
+                v = largest
+            correction = corrections.get(t)
+            if correction is None:
+                correction = corrections[t] = (lr / (1.0 - beta1**t), math.sqrt(1.0 - beta2**t))
+            step_size, correction2_sqrt = correction
+            p.data -= step_size * m / (_sqrt(v) / correction2_sqrt + eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, ``torch.optim.AdamW``.
+
+    Update rule, per parameter: first ``p = p - lr * weight_decay * p``, then
+    :class:`Adam`'s rule with no L2 term in ``g``.
+
+    Args:
+        params: The Values to optimize, or parameter groups.
+        lr: Learning rate, >= 0.
+        betas: ``(beta1, beta2)``, each in [0, 1).
+        eps: Added to the denominator, > 0.
+        weight_decay: The decoupled decay factor, >= 0 (torch's default 1e-2).
+        amsgrad: Use the running maximum of ``v`` (AMSGrad).
+    """
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
 
 
 # ---------------------------------------------------------------------------
@@ -372,27 +734,40 @@ class Adam(Optimizer):
 
 
 class LRSchedule:
-    """Sets ``optimizer.lr = lr_at(t)`` for ``t = 0, 1, 2, ...``, as ``torch.optim.lr_scheduler``.
+    """Sets each group's ``lr`` from its base rate for ``t = 0, 1, 2, ...``, as torch's schedulers.
 
-    The optimizer's lr at construction is the base rate; building the schedule
-    sets ``lr_at(0)``, and each :meth:`step` (after ``optimizer.step()``)
-    advances ``t`` by one.
+    Each group's lr at construction is its base rate; building the schedule
+    sets the rates for ``t = 0``, and each :meth:`step` (after
+    ``optimizer.step()``) advances ``t`` by one.
+
+    Attributes:
+        base_lrs: The groups' base rates.
+        base_lr: The first group's base rate.
     """
 
     def __init__(self, optimizer: Optimizer) -> None:
         self.optimizer = optimizer
-        self.base_lr = optimizer.lr
+        self.base_lrs = [group["lr"] for group in optimizer.param_groups]
+        self.base_lr = self.base_lrs[0]
         self.t = 0
-        optimizer.lr = self.lr_at(0)
+        self._apply()
+
+    def _rate(self, base: float, t: int) -> float:
+        """The learning rate at step ``t`` of a group whose base rate is ``base``."""
+        raise NotImplementedError(f"{type(self).__name__} does not define _rate()")
 
     def lr_at(self, t: int) -> float:
-        """The learning rate at step ``t``."""
-        raise NotImplementedError(f"{type(self).__name__} does not define lr_at()")
+        """The first group's learning rate at step ``t``."""
+        return self._rate(self.base_lr, t)
+
+    def _apply(self) -> None:
+        for group, base in zip(self.optimizer.param_groups, self.base_lrs, strict=True):
+            group["lr"] = self._rate(base, self.t)
 
     def step(self) -> float:
-        """Advance one step and set the optimizer's lr; returns the new lr."""
+        """Advance one step and set every group's lr; returns the first group's."""
         self.t += 1
-        self.optimizer.lr = self.lr_at(self.t)
+        self._apply()
         return self.optimizer.lr
 
 
@@ -420,10 +795,9 @@ class LinearLR(LRSchedule):
         self.total_steps = total_steps
         super().__init__(optimizer)
 
-    def lr_at(self, t: int) -> float:
-        """``base * (start + (end - start) * min(t, total) / total)``."""
+    def _rate(self, base: float, t: int) -> float:
         fraction = min(t, self.total_steps) / self.total_steps
-        return self.base_lr * (self.start_factor + (self.end_factor - self.start_factor) * fraction)
+        return base * (self.start_factor + (self.end_factor - self.start_factor) * fraction)
 
 
 class StepLR(LRSchedule):
@@ -440,9 +814,8 @@ class StepLR(LRSchedule):
         self.gamma = _non_negative("gamma", gamma)
         super().__init__(optimizer)
 
-    def lr_at(self, t: int) -> float:
-        """``base * gamma ** (t // step_size)``."""
-        return self.base_lr * self.gamma ** (t // self.step_size)
+    def _rate(self, base: float, t: int) -> float:
+        return base * self.gamma ** (t // self.step_size)
 
 
 class CosineLR(LRSchedule):
@@ -459,17 +832,17 @@ class CosineLR(LRSchedule):
         self.min_lr = _non_negative("min_lr", min_lr)
         super().__init__(optimizer)
 
-    def lr_at(self, t: int) -> float:
-        """``min + (base - min) * (1 + cos(pi * min(t, T) / T)) / 2``."""
+    def _rate(self, base: float, t: int) -> float:
         fraction = min(t, self.total_steps) / self.total_steps
-        return self.min_lr + (self.base_lr - self.min_lr) * (1.0 + math.cos(math.pi * fraction)) / 2
+        return self.min_lr + (base - self.min_lr) * (1.0 + math.cos(math.pi * fraction)) / 2
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """Scale gradients to a joint L2 norm of at most ``max_norm`` (torch's ``clip_grad_norm_``).
 
-    ``norm = sqrt(sum g_i**2)``; when ``max_norm / (norm + 1e-6) < 1`` every
-    gradient is multiplied by that factor.
+    ``norm = sqrt(sum g_i**2)`` over the parameters whose ``.grad`` is not
+    None; when ``max_norm / (norm + 1e-6) < 1`` every such gradient is
+    multiplied by that factor.
 
     Returns:
         The norm before clipping.
@@ -478,8 +851,12 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         ValueError: If ``max_norm`` is negative.
     """
     _non_negative("max_norm", max_norm)
-    values = list(params)
-    norm = math.sqrt(math.fsum(p.grad * p.grad for p in values))
+    values = [p for p in params if p.grad is not None]
+    squares = [g * g for g in map(_grad, values) if g is not None]
+    try:
+        norm = math.sqrt(math.fsum(squares))
+    except OverflowError:  # the sum passed the float range: the norm is inf (IEEE)
+        norm = math.inf
     factor = max_norm / (norm + 1e-6)
     if factor < 1.0:
         for p in values:
