@@ -260,8 +260,10 @@ class Module:
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """Yield ``("", self)`` and then every sub-Module with its path, each once."""
         yield prefix, self
+        seen = {id(self)}
         for name, value in self._walk(prefix, True, set()):
-            if isinstance(value, Module):
+            if isinstance(value, Module) and id(value) not in seen:
+                seen.add(id(value))
                 yield name, value
 
     def modules(self) -> Iterator[Module]:
@@ -308,9 +310,10 @@ class Module:
                 ``p.data -= lr * p.grad`` over ``model.parameters()`` must keep
                 working for a parameter the loss does not use.
         """
-        grad = None if set_to_none else 0.0
+        # NOTE: Any, so this reads the same whether Value.grad admits None or not.
+        grad: Any = None if set_to_none else 0.0
         for p in self.parameters():
-            p.grad = grad  # type: ignore[assignment]
+            p.grad = grad
 
     # -- forward ------------------------------------------------------------
 

@@ -82,6 +82,19 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _read_at_most(path: str | os.PathLike[str], size: int) -> bytes:
+    """The file's first ``size`` bytes, read in chunks so memory follows the file, not ``size``."""
+    chunks: list[bytes] = []
+    with open(path, "rb") as file:
+        while size > 0:
+            chunk = file.read(min(size, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_model_file(
     path: str | os.PathLike[str],
     *,
@@ -105,8 +118,7 @@ def read_model_file(
         raise ValueError(f"max_bytes must be a positive int or None, got {max_bytes!r}")
     if type(allow_nonfinite) is not bool:
         raise ValueError(f"allow_nonfinite must be True or False, got {allow_nonfinite!r}")
-    with open(path, "rb") as file:
-        raw = file.read(limit + 1)
+    raw = _read_at_most(path, limit + 1)
     if len(raw) > limit:
         raise ValueError(
             f"{where} is larger than max_bytes={limit} bytes; pass a larger max_bytes "
@@ -120,6 +132,9 @@ def read_model_file(
         raise ValueError(f"{where} is not a valid model file: its JSON nests too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{where} is not a tinygrad_lite model file (no 'format': {FORMAT!r})")
+    missing = [key for key in ("version", "class", "config", "state") if key not in document]
+    if missing:
+        raise ValueError(f"{where} is not a valid model file: it lacks {', '.join(missing)}")
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
         raise ValueError(
