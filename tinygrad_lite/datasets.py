@@ -289,7 +289,7 @@ def load(
         or not isinstance(sigma, (int, float))
         or not 0.0 <= sigma <= MAX_NOISE
     ):
-        raise ValueError(f"noise must be a number in [0, {MAX_NOISE:g}], got {noise!r}")
+        raise ValueError(f"noise must be a number in [0, {int(MAX_NOISE)}], got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be an integer in [0, 2**32 - 1], got {seed!r}")
 
