@@ -95,8 +95,11 @@ def _gather(module: Module, found: list[Value], seen: set[int]) -> None:
     attributes = module.__dict__
     for name in attributes.get("_registered", ()):
         value = attributes[name]
-        if type(value) is Value:
+        kind = type(value)
+        if kind is Value:
             found.append(value)
+        elif kind is list and set(map(type, value)) == _ONLY_VALUES:  # a neuron's weights
+            found.extend(value)
         else:
             _gather_items((value,), found, seen)
 
