@@ -452,9 +452,11 @@ class SGD(Optimizer):
         keep, nesterov = 1.0 - group["dampening"], group["nesterov"]
         state = self.state
         for p in group["params"]:
-            g = _grad(p)
+            g = p.grad
             if g is None:
                 continue
+            if type(g) is not float:
+                g = float(g)  # an int, or a Value left by backward(create_graph=True)
             if decay:
                 g = g + decay * p.data
             if mu:
@@ -667,15 +669,18 @@ class Adam(Optimizer):
     def _update(self, group: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         decay, amsgrad, decoupled = group["weight_decay"], group["amsgrad"], self._decoupled
-        state = self.state
+        keep1, keep2, shrink = 1.0 - beta1, 1.0 - beta2, 1.0 - lr * decay
+        state, sqrt = self.state, math.sqrt  # NOTE: v >= 0 (or nan), so math.sqrt never raises
         corrections: dict[int, tuple[float, float]] = {}  # t -> (step size, sqrt(1 - beta2**t))
         for p in group["params"]:
-            g = _grad(p)
+            g = p.grad
             if g is None:
                 continue
+            if type(g) is not float:
+                g = float(g)  # an int, or a Value left by backward(create_graph=True)
             if decay:
                 if decoupled:
-                    p.data *= 1.0 - lr * decay
+                    p.data *= shrink
                 else:
                     g = g + decay * p.data
             buffers = state.get(p)
@@ -683,10 +688,8 @@ class Adam(Optimizer):
                 buffers = state[p] = dict.fromkeys(sorted(self._state_keys(group)), 0.0)
                 buffers["step"] = 0
             t = buffers["step"] = buffers["step"] + 1
-            m = beta1 * buffers["exp_avg"] + (1.0 - beta1) * g
-            v = beta2 * buffers["exp_avg_sq"] + (1.0 - beta2) * g * g
-            buffers["exp_avg"] = m
-            buffers["exp_avg_sq"] = v
+            m = buffers["exp_avg"] = beta1 * buffers["exp_avg"] + keep1 * g
+            v = buffers["exp_avg_sq"] = beta2 * buffers["exp_avg_sq"] + keep2 * g * g
             if amsgrad:
                 # NOTE: written so that a nan in either one is kept, as torch.maximum does.
                 largest = buffers["max_exp_avg_sq"]
@@ -695,9 +698,8 @@ class Adam(Optimizer):
                 v = largest
             correction = corrections.get(t)
             if correction is None:
-                correction = corrections[t] = (lr / (1.0 - beta1**t), math.sqrt(1.0 - beta2**t))
-            step_size, correction2_sqrt = correction
-            p.data -= step_size * m / (_sqrt(v) / correction2_sqrt + eps)
+                correction = corrections[t] = (lr / (1.0 - beta1**t), sqrt(1.0 - beta2**t))
+            p.data -= correction[0] * m / (sqrt(v) / correction[1] + eps)
 
 
 class AdamW(Adam):
