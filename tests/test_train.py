@@ -462,3 +462,15 @@ def test_ctrl_c_during_setup_returns_an_interrupted_history(moons: Dataset) -> N
     history = fit(model, moons, epochs=3, progress=False)
     assert history.interrupted and history.epochs == [] and history.steps == 0
     assert model.state_dict() == before
+
+
+def test_an_optimizer_by_name_keeps_its_own_weight_decay(moons: Dataset) -> None:
+    from tinygrad_lite.train.loop import _make_optimizer
+
+    model = make_model(moons, hidden=(4,), seed=0)
+    params = model.parameters()
+    adamw = _make_optimizer("adamw", model, params, None, None)
+    assert isinstance(adamw, optim.AdamW) and adamw.param_groups[0]["weight_decay"] == 1e-2
+    assert adamw.lr == train.OPTIMIZERS["adamw"][1]
+    sgd = _make_optimizer("sgd", model, params, 0.5, 0.1)
+    assert (sgd.lr, sgd.param_groups[0]["weight_decay"]) == (0.5, 0.1)

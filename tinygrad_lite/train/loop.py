@@ -138,10 +138,10 @@ def _make_optimizer(
     model: Module,
     params: list[Value],
     lr: float | None,
-    weight_decay: float,
+    weight_decay: float | None,
 ) -> optim.Optimizer:
     if isinstance(optimizer, optim.Optimizer):
-        if lr is not None or weight_decay != 0.0:
+        if lr is not None or weight_decay is not None:
             raise ValueError(
                 "lr and weight_decay apply to an optimizer fit builds by name; "
                 "set them on the ready optimizer instead"
@@ -155,7 +155,10 @@ def _make_optimizer(
             f"unknown optimizer {optimizer!r}; known optimizers: {', '.join(OPTIMIZERS)}"
         )
     cls, default_lr = OPTIMIZERS[optimizer]
-    return cls(params, lr=default_lr if lr is None else lr, weight_decay=weight_decay)  # type: ignore[call-arg]
+    settings: dict[str, Any] = {"lr": default_lr if lr is None else lr}
+    if weight_decay is not None:  # None: the optimizer's own default (AdamW's is 1e-2)
+        settings["weight_decay"] = weight_decay
+    return cls(params, **settings)
 
 
 def _make_schedule(
@@ -260,7 +263,7 @@ def fit(
     seed: int = 0,
     progress: bool = True,
     *,
-    weight_decay: float = 0.0,
+    weight_decay: float | None = None,
     callback: Callable[[History], None] | None = None,
     compile: bool | None = None,  # noqa: A002 (the name torch.compile made familiar)
 ) -> History:
@@ -295,7 +298,8 @@ def fit(
             ``"step"`` (times 0.3 every third of the run) or ``"cosine"``.
         seed: Seeds the shuffling, so a seed gives the same run.
         progress: Show a tqdm bar with the epoch, loss and accuracies.
-        weight_decay: L2 factor handed to an optimizer built by name.
+        weight_decay: The decay factor handed to an optimizer built by name
+            (None: the optimizer's own default, 0 but for AdamW's 1e-2).
         callback: Called with the history after every epoch; raising
             ``KeyboardInterrupt`` in it stops training like Ctrl-C.
         compile: Record the batch loss once as a
@@ -363,7 +367,7 @@ def _fit(
     schedule: str | None,
     seed: int,
     progress: bool,
-    weight_decay: float,
+    weight_decay: float | None,
     callback: Callable[[History], None] | None,
     compile_: bool | None,
 ) -> None:

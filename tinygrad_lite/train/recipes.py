@@ -77,7 +77,7 @@ class Settings:
         epochs: Passes over the train split.
         batch_size: Samples per step (None: the whole split).
         schedule: One of :data:`SCHEDULES`, or None for a constant rate.
-        weight_decay: The optimizer's L2 factor.
+        weight_decay: The optimizer's decay factor (None: the optimizer's own default).
     """
 
     hidden: tuple[int, ...] = (16, 16)
@@ -88,7 +88,7 @@ class Settings:
     epochs: int = 100
     batch_size: int | None = 32
     schedule: str | None = None
-    weight_decay: float = 0.0
+    weight_decay: float | None = None
 
     @property
     def learning_rate(self) -> float:
