@@ -66,8 +66,15 @@ HOSTILE = [
     ("...", "ellipsis"),
     ("_x", "may not start with _"),
     ("import os", "not a valid expression"),
-    ("x = 1", "not a valid expression"),
-    ("x; y", "not a valid expression"),
+    ("x = 1", "ends with an assignment"),
+    ("x; y", "an expression before the last ';'"),
+    ("x = y = 1; x", "anything but one name"),
+    ("x += 1; x", "the statement AugAssign"),
+    ("exp = 1; exp(2)", "the function name 'exp'"),
+    ("h = 1; h = 2; h", "assigning 'h' twice"),
+    ("h = h + 1; h", "in its own assignment"),
+    ("__h = 1; 2", "may not start with _"),
+    ("x ^ 2", "for a power write **"),
     ("", "empty"),
     ("   ", "empty"),
     ("\x00", "null"),
@@ -236,3 +243,24 @@ def test_valid_expressions_evaluate_like_the_op_table(pair: tuple[str, float]) -
         assert math.isnan(result.data)
     else:
         assert result.data == expected
+
+
+def test_assignments_name_a_shared_sub_expression() -> None:
+    from tinygrad_lite.expression import parse_program
+
+    y = evaluate("h = x*w; tanh(h) + h", {"x": 1.0, "w": -2.0})
+    assignments, final = parse_program("h = x*w; tanh(h) + h")
+    assert [name for name, _ in assignments] == ["h"]
+    assert type(final).__name__ == "BinOp"
+    h = y.parents[1]
+    assert h.label == "h" and h.data == -2.0
+    assert y.parents[0].parents[0] is h  # tanh reads the very same node
+    assert y.data == math.tanh(-2.0) + -2.0
+    assert variables("h = x*w; g = h + y; g * h") == ["x", "w", "y"]
+    with pytest.raises(ExpressionError, match="both given a value"):
+        evaluate("x = 2*y; x", {"x": 1.0, "y": 1.0})
+
+
+def test_full_width_bindings_are_normalized() -> None:
+    assert parse_bindings("ｘ＝１.５") == {"x": 1.5}
+    assert evaluate("ｘ*2", parse_bindings("ｘ=3")).data == 6.0

@@ -121,7 +121,8 @@ def test_backward_create_graph_then_backward_gives_second_derivative() -> None:
     first = x.grad
     assert type(first) is Value
     assert close(first.data, math.exp(0.7) * (math.sin(0.7) + math.cos(0.7)))
-    first.backward()  # replaces the Value gradient on x
+    x.grad = 0.0  # gradients accumulate (as in torch): clear before the second pass
+    first.backward()
     assert close(x.grad, 2.0 * math.exp(0.7) * math.cos(0.7))
 
 
@@ -176,7 +177,9 @@ def test_graph_with_value_gradients_copies(roundtrip: object) -> None:
     assert type(x2.grad) is Value
     assert x2.grad is not x.grad
     assert x2.grad.data == x.grad.data  # type: ignore[attr-defined]
-    x2.grad.backward()
+    first = x2.grad
+    x2.grad = 0.0
+    first.backward()
     assert close(x2.grad, 4.0 * math.exp(1.0) + 6.0 * 0.5)
     assert y2.data == y.data
 
@@ -190,5 +193,6 @@ def test_deep_graph_second_derivative_has_no_recursion_limit() -> None:
     first = x.grad
     assert type(first) is Value
     assert close(first.data, 1.0 + 0.6)
+    x.grad = 0.0
     first.backward()
     assert close(x.grad, 6.0)

@@ -1,4 +1,4 @@
-"""Tests for tinygrad_lite.viz: real SVG rendered by dot, parsed and counted."""
+"""Tests for tinygrad_lite.viz: real SVG rendered in-process by pygraphviz, parsed and counted."""
 
 from __future__ import annotations
 
@@ -28,10 +28,17 @@ class Picture:
         self.edge_labels: list[str] = []
         self.clusters: list[str] = []
         self.caption = ""
+        self.legend: list[str] = []
+        self.legend_fills: dict[str, str] = {}
+        self.text_y: dict[str, float] = {}
+        self.label_boxes: list[tuple[float, float, float, float]] = []
+        self.cluster_title_boxes: list[tuple[float, float, float, float]] = []
         for group in root.iter(f"{SVG}g"):
             kind = group.get("class")
             texts = [t.text or "" for t in group.iter(f"{SVG}text")]
             title = group.findtext(f"{SVG}title") or ""
+            for t in group.iter(f"{SVG}text"):
+                self.text_y.setdefault(t.text or "", float(t.get("y", "0")))
             if kind == "node":
                 self.nodes.append(" | ".join(texts))
                 shape = group.find(f"{SVG}polygon")
@@ -43,14 +50,34 @@ class Picture:
             elif kind == "edge":
                 self.edges.append(title)
                 self.edge_labels.extend(texts)
+                self.label_boxes.extend(_box(t) for t in group.iter(f"{SVG}text"))
             elif kind == "cluster":
                 self.clusters.append(title)
+                self.cluster_title_boxes.extend(_box(t) for t in group.iter(f"{SVG}text"))
             elif kind == "graph":
                 own = [t.text or "" for t in group.findall(f"{SVG}text")]
                 self.caption = " ".join(own)
+                # The legend: coloured cells under the caption, each a polygon then a text.
+                fill = ""
+                for child in group:
+                    if child.tag in (f"{SVG}polygon", f"{SVG}path") and child.get("fill") != "none":
+                        fill = child.get("fill", "")
+                    elif child.tag == f"{SVG}text" and child.text:
+                        self.legend.append(child.text)
+                        self.legend_fills[child.text] = fill
 
     def with_text(self, text: str) -> list[str]:
         return [node for node in self.nodes if text in node]
+
+
+def _box(text: ET.Element) -> tuple[float, float, float, float]:
+    """A text's extent in points: font size tall, 0.6 em per character wide (DejaVu Sans)."""
+    size = float(text.get("font-size", "10"))
+    width = 0.6 * size * len(text.text or "")
+    x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+    anchor = text.get("text-anchor", "middle")
+    left = x - width / 2 if anchor == "middle" else (x - width if anchor == "end" else x)
+    return (left, y - 0.8 * size, left + width, y + 0.2 * size)
 
 
 def neuron() -> tuple[Value, Value, Value, Value]:
@@ -75,6 +102,83 @@ def test_neuron_nodes_edges_and_labels() -> None:
     assert picture.with_text("y | data 0.7071 | grad 1")
     assert picture.with_text("n | data 0.8814 | grad 0.5")
     assert sorted(n for n in picture.nodes if "data" not in n) == ["*", "+", "tanh"]
+
+
+def test_every_value_picture_has_a_colour_legend() -> None:
+    _x, w, b, y = neuron()
+    picture = Picture(viz.draw_graph(y, parameters=[w, b]))
+    for role in ("input", "parameter", "constant", "output"):
+        assert role in picture.legend
+    assert picture.legend_fills["input"] == viz.INPUT_COLOR
+    assert picture.legend_fills["parameter"] == viz.PARAMETER_COLOR
+    assert picture.legend_fills["constant"] == viz.CONSTANT_COLOR
+    assert picture.legend_fills["output"] == viz.OUTPUT_COLOR
+
+
+def test_non_commutative_ops_mark_their_operands() -> None:
+    a, b = Value(5.0, "a"), Value(2.0, "b")
+    for expression, template in ((a - b, "a - b"), (a / b, "a/b"), (a**b, "a**b")):
+        picture = Picture(viz.draw_graph(expression))
+        assert picture.with_text(template) or template in picture.nodes
+        assert sorted(picture.edge_labels) == ["a", "b"]
+    # commutative ops stay unmarked
+    assert Picture(viz.draw_graph(a + b)).edge_labels == []
+    assert Picture(viz.draw_graph(a * b)).edge_labels == []
+    # a number operand is marked too: 2 - x
+    picture = Picture(viz.draw_graph(2 - a, show_local_grad=True))
+    assert sorted(picture.edge_labels) == ["a", "b: ∂=-1"]
+
+
+def test_marked_operands_keep_their_order_on_screen() -> None:
+    # b is defined first, so a naive layout would put it first; a - b draws a above b.
+    b, a = Value(2.0, "b"), Value(5.0, "a")
+    picture = Picture(viz.draw_graph(a - b))
+    assert picture.text_y["a"] < picture.text_y["b"]
+
+
+def test_weights_inside_a_neuron_stay_in_order() -> None:
+    nn = pytest.importorskip("tinygrad_lite.nn")
+    neuron_ = nn.Neuron(5, seed=3)
+    out = neuron_([Value(float(i), "") for i in range(5)])
+    picture = Picture(viz.draw_graph(out, cluster=neuron_))
+    heights = [picture.text_y[f"w{i}"] for i in range(5)]
+    assert heights == sorted(heights)
+    inputs = [picture.text_y[f"x{i}"] for i in range(5)]
+    assert inputs == sorted(inputs)
+
+
+def test_edge_labels_never_overlap_each_other_or_cluster_titles() -> None:
+    mlp, loss = model()
+    picture = Picture(viz.draw_graph(loss, cluster=mlp, show_local_grad=True))
+    boxes = picture.label_boxes + picture.cluster_title_boxes
+    assert len(picture.label_boxes) > 30
+    overlaps = [
+        (one, two)
+        for i, one in enumerate(boxes)
+        for two in boxes[i + 1 :]
+        if one[0] < two[2] and two[0] < one[2] and one[1] < two[3] and two[1] < one[3]
+    ]
+    assert overlaps == []
+
+
+def test_the_graph_of_a_gradient_is_labelled_as_such() -> None:
+    x = Value(3.0, "x")
+    y = x**3
+    y.backward(create_graph=True)
+    gradient = x.grad
+    assert isinstance(gradient, Value)
+    picture = Picture(viz.draw_graph(gradient))
+    assert picture.with_text("x.grad | data 27")  # 3 x^2 at x = 3
+    assert "the graph of x.grad, recorded by backward(create_graph=True)" in picture.caption
+    plain = Picture(viz.draw_graph(y))
+    assert "create_graph" not in plain.caption
+
+
+def test_structure_alone_shows_no_data() -> None:
+    _x, _w, _b, y = neuron()
+    picture = Picture(viz.draw_graph(y, show_data=False, show_grad=False))
+    assert picture.with_text("x | data ?")
+    assert not picture.with_text("data 2")
 
 
 def test_roles_are_coloured() -> None:
@@ -155,20 +259,22 @@ def test_clusters_per_layer_and_neuron() -> None:
     assert {"cluster_layers.0", "cluster_layers.1", "cluster_layers.2"} <= set(picture.clusters)
     neurons = [c for c in picture.clusters if ".neurons." in c]
     assert len(neurons) == 3 + 2 + 1
-    # parameters are named inside their neuron's box
-    assert picture.with_text("w.0 | data")
+    # parameters are named inside their neuron's box, numbered from 0 like the inputs
+    assert len(picture.with_text("w0 | data")) == 6
     assert len(picture.with_text("b | data")) == 6
+    assert picture.with_text("x0 | data 1")
+    assert picture.with_text("x1 | data -2")
     assert "summarized" not in picture.caption
 
 
 def test_summary_mode_one_box_per_neuron() -> None:
     mlp, loss = model()
     picture = Picture(viz.draw_graph(loss, cluster=mlp, max_nodes=20))
-    assert "summarized" in picture.caption
-    assert "max_nodes=20" in picture.caption
+    assert "summarized: 50 nodes, more than the limit of 20" in picture.caption
+    assert "max_nodes" not in picture.caption  # no Python argument told to CLI users
     boxes = picture.with_text("parameters")
     assert len(boxes) == 6
-    assert picture.with_text("layers.0.neurons.0 | 3 parameters")
+    assert picture.with_text("layers.0.neurons.0 | 3 parameters, 2 ops")
     assert picture.with_text("layers.1.neurons.0 | 4 parameters")
     assert picture.with_text("inputs | 2 values")
     assert picture.with_text("output | data")
@@ -183,7 +289,9 @@ def test_truncation_without_a_model_says_so() -> None:
     for _ in range(100):
         y = (y * 0.9).tanh()
     picture = Picture(viz.draw_graph(y, max_nodes=20))
-    assert "truncated" in picture.caption
+    assert "truncated: 501 nodes, more than the limit of 20" in picture.caption
+    assert "showing the 10 values nearest the output" in picture.caption
+    assert "cluster=" not in picture.caption
     assert picture.with_text("more nodes")
     assert len(picture.nodes) <= 20 + 12  # the kept values, their ops and the "more" box
 
@@ -212,19 +320,69 @@ def test_bad_arguments() -> None:
         viz.draw_graph(x, cluster=object())  # type: ignore[arg-type]
 
 
-def test_backward_steps_fill_in_gradients() -> None:
+def test_backward_steps_one_frame_per_arriving_gradient() -> None:
     x, w, b, y = neuron()
     steps = viz.backward_steps(y)
-    assert len(steps) == 1 + 3  # the seed, then tanh, +, *
+    # the seed, then tanh -> n, + -> (x*w, b), * -> (x, w)
+    assert len(steps) == 1 + 1 + 2 + 2
     first, last = Picture(steps[0]), Picture(steps[-1])
     assert len(first.with_text("grad ?")) == 5
     assert first.with_text("y | data 0.7071 | grad 1")
+    assert "step 0: y.grad = 1, the seed" in first.caption
     assert not last.with_text("grad ?")
-    assert "step 3" in last.caption
     assert x.grad == 0.0  # the graph itself is untouched
     y.backward()
     for leaf in (x, w, b):
         assert last.with_text(f"{leaf.label} | data {leaf.data:.4g} | grad {leaf.grad:.4g}")
+    # Each caption is its ledger line, by hand: tanh' = 1 - y^2 = 0.5, d(x*w)/dw = x = 2.
+    captions = [Picture(step).caption for step in steps]
+    assert "step 1: n.grad += 1 × 0.5 = 0.5" in captions[1]
+    assert "step 5: w.grad += 0.5 × 2 = 1" in captions[5]
+
+
+def test_backward_steps_accumulate_a_shared_gradient() -> None:
+    a = Value(3.0, "a")
+    z = a * a + a
+    captions = [Picture(step).caption for step in viz.backward_steps(z)]
+    # + gives a its first 1; then a*a gives 3 and 3 more: 2a + 1 = 7 in all
+    assert any("a.grad += 1 × 1 = 1" in c for c in captions)
+    assert any("a.grad += 1 × 3 = 3 (now 4)" in c for c in captions)
+    assert any("a.grad += 1 × 3 = 3 (now 7)" in c for c in captions)
+
+
+def node_boxes(svg: bytes) -> dict[str, str]:
+    """Each node's first text -> the points of its outline, from an SVG."""
+    root = ET.fromstring(svg)
+    boxes = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            shape = group.find(f"{SVG}polygon")
+            if shape is None:
+                shape = group.find(f"{SVG}ellipse")
+            assert shape is not None
+            key = group.get("id", "")
+            boxes[key] = " ".join(
+                f"{k}={v}" for k, v in sorted(shape.attrib.items()) if k != "fill"
+            )
+    return boxes
+
+
+def test_backward_steps_share_one_layout() -> None:
+    _x, _w, _b, y = neuron()
+    steps = viz.backward_steps(y)
+    outlines = [node_boxes(step.pipe("svg")) for step in steps]
+    stripped = [
+        {
+            k: " ".join(p for p in v.split() if p.startswith("points=") or p.startswith("c"))
+            for k, v in outline.items()
+        }
+        for outline in outlines
+    ]
+    assert all(s == stripped[0] for s in stripped[1:])
+    sizes = {Picture(step).nodes.__len__() for step in steps}
+    assert sizes == {9}
+    pngs = [step.pipe("png") for step in steps]
+    assert len({png[16:24] for png in pngs}) == 1  # every frame the same width and height
 
 
 def test_draw_calls_reproduces_figure_2() -> None:
@@ -288,25 +446,6 @@ def test_save_refuses_other_suffixes(tmp_path: Path) -> None:
         viz.save(viz.draw_graph(Value(1.0)), tmp_path / "graph.gif")
 
 
-def test_missing_dot_names_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    graph = viz.draw_graph(Value(1.0, "x"))
-    monkeypatch.setenv("PATH", "")
-    with pytest.raises(viz.DotNotFoundError) as caught:
-        viz.save(graph, tmp_path / "graph.svg")
-    message = str(caught.value)
-    assert "apt-get install graphviz" in message
-    assert "brew install graphviz" in message
-    assert "graph.source" in message
-    assert "digraph" in graph.source  # still available
-    assert viz.value_svg(Value(1.0)) is None  # Jupyter falls back to the text repr
-
-
-def test_missing_graphviz_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "graphviz", None)
-    with pytest.raises(ImportError, match=r'pip install "tinygrad_lite\[viz\]"'):
-        viz.draw_graph(Value(1.0))
-
-
 def test_value_svg_for_jupyter() -> None:
     _x, _w, _b, y = neuron()
     svg = viz.value_svg(y)
@@ -317,7 +456,7 @@ def test_value_svg_for_jupyter() -> None:
 def test_import_needs_no_graphviz() -> None:
     code = (
         "import sys, tinygrad_lite, tinygrad_lite.viz, tinygrad_lite.expression, "
-        "tinygrad_lite.cli; assert 'graphviz' not in sys.modules, 'graphviz imported'"
+        "tinygrad_lite.cli; assert 'pygraphviz' not in sys.modules, 'pygraphviz imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -326,7 +465,8 @@ def test_save_steps_numbers_the_files(tmp_path: Path) -> None:
     x = Value(0.5, "x")
     steps = viz.backward_steps((x * x).tanh())
     paths = viz.save_steps(steps, tmp_path / "steps")
-    assert [p.name for p in paths] == ["step_00.svg", "step_01.svg", "step_02.svg"]
+    # the seed, tanh -> x*x, then * -> x twice
+    assert [p.name for p in paths] == ["step_00.svg", "step_01.svg", "step_02.svg", "step_03.svg"]
     assert all(p.read_bytes().startswith(b"<?xml") for p in paths)
 
 
@@ -346,7 +486,7 @@ def test_backward_steps_as_an_animated_gif(tmp_path: Path) -> None:
     path = viz.save_animation(steps, tmp_path / "backward.gif", seconds_per_frame=0.5)
     with Image.open(path) as gif:
         assert gif.format == "GIF"
-        assert gif.n_frames == len(steps) == 3
+        assert gif.n_frames == len(steps) == 4
         assert gif.info["duration"] == 500
     with pytest.raises(ValueError, match=r"\.gif"):
         viz.save_animation(steps, tmp_path / "backward.png")

@@ -7,7 +7,8 @@ The top of the import order: it may use every other module. Subcommands:
 * ``train``: one data set, any settings (``tinygrad-lite train --dataset moons
   --hidden 16,16 --epochs 60 --out out --json``).
 * ``draw``: a picture of an expression's graph (``tinygrad-lite draw "tanh(x*w + b)"
-  --at x=1,w=-2,b=0.5 --grad --out graph.svg``).
+  --at x=1,w=-2,b=0.5 --grad --out graph.svg``), its explorer page (``--html``)
+  or its backward steps (``--steps``).
 """
 
 from __future__ import annotations
@@ -263,28 +264,26 @@ def _add_train(commands: Any) -> None:
 def _draw_neuron(model: MLP, data: Dataset, path: Path) -> str:
     """Draw the graph of the model's first neuron on a train point; returns a status line."""
     try:
-        from .viz import DotNotFoundError, draw_graph, save
+        from .viz import draw_graph, explore, save
     except ImportError as error:  # pragma: no cover - viz ships with the package
         return f"skipped the neuron picture: {error}"
     neuron = model.layers[0].neurons[0]
     # NOTE: a point where the neuron is active, so the picture shows gradients, not zeros.
     active = [x for x in data.X_train if neuron.forward_floats(x)[0] > 0.0]
     point = (active or data.X_train)[0]
-    inputs = [Value(x, f"x{i + 1}") for i, x in enumerate(point)]
+    # NOTE: numbered from 0, as named_parameters numbers the weights (w0, w1, ...).
+    inputs = [Value(x, f"x{i}") for i, x in enumerate(point)]
     output = neuron(inputs)
     output.label = "out"
     output.backward()
+    caption = f"neuron 0 of layer 0 of the trained {data.name} model, on one train point"
     try:
-        graph = draw_graph(
-            output,
-            cluster=neuron,
-            show_local_grad=True,
-            caption=f"neuron 0 of layer 0 of the trained {data.name} model, on one train point",
-        )
+        graph = draw_graph(output, cluster=neuron, show_local_grad=True, caption=caption)
         save(graph, path)
-    except (ImportError, DotNotFoundError) as error:
+        page = explore(output, cluster=neuron, title=caption).save(path.with_name("neuron.html"))
+    except ImportError as error:  # the viz extra (pygraphviz) is not installed
         return f"skipped the neuron picture: {error}"
-    return f"wrote {path}"
+    return f"wrote {path}\nwrote {page}"
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -316,11 +315,11 @@ def _demo(args: argparse.Namespace) -> int:
             break
         print()
     if model is not None and data is not None and status == 0:
-        neuron_path = out / "moons-neuron.svg"
+        neuron_path = out / "moons-neuron.png"
         message = _draw_neuron(model, data, neuron_path)
         print(message)
         if message.startswith("wrote"):
-            written.append(str(neuron_path))
+            written.extend(line.removeprefix("wrote ") for line in message.splitlines())
     print("\nresults:")
     print("\n".join(results))
     print(f"\nfiles in {out.resolve()}:")
@@ -332,65 +331,205 @@ def _demo(args: argparse.Namespace) -> int:
 # -- draw ---------------------------------------------------------------------
 
 
+MAX_DRAWN_NODES = 500
+"""The most nodes ``draw`` lays out: dot's layout time grows much faster than the
+picture (a 6,401-character expression took over 280 s uncapped; at 500 nodes it
+draws in about 2 s), so a larger ``--max-nodes`` is capped, and said so."""
+
+
 def _draw(args: argparse.Namespace) -> int:
     """Parse the expression safely, evaluate it on Values, draw it (exit 2: bad input)."""
-    from .expression import ExpressionError, evaluate, parse_bindings
-    from .viz import DotNotFoundError, draw_graph, save
+    from .expression import ExpressionError, evaluate, parse_bindings, variables
+    from .viz import backward_steps, draw_graph, explore, save, save_animation, save_steps
 
     def fail(message: str, status: int = 2) -> int:
         print(f"tinygrad-lite draw: error: {message}", file=sys.stderr)
         return status
 
+    if not (args.out or args.html or args.steps):
+        return fail("nothing to write: give --out FILE, --html FILE or --steps FILE.gif|DIR")
+    if args.max_nodes < 1:
+        return fail(f"--max-nodes must be an integer >= 1, got {args.max_nodes}")
+    max_nodes = args.max_nodes
+    if max_nodes > MAX_DRAWN_NODES:
+        print(
+            f"tinygrad-lite draw: note: --max-nodes {max_nodes} is capped at "
+            f"{MAX_DRAWN_NODES}: laying out more nodes takes minutes",
+            file=sys.stderr,
+        )
+        max_nodes = MAX_DRAWN_NODES
     try:
-        root = evaluate(args.expression, parse_bindings(args.at or ""))
+        bindings: dict[str, float] = {}
+        for text in args.at or []:
+            for name, number in parse_bindings(text).items():
+                if name in bindings:
+                    raise ExpressionError(f"--at gives {name!r} twice")
+                bindings[name] = number
+        free = variables(args.expression)
+        structure = not args.at
+        if structure:
+            if args.grad or args.steps or args.html:
+                wanted = "--grad" if args.grad else ("--steps" if args.steps else "--html")
+                raise ExpressionError(f"{wanted} needs numbers: give them with --at x=1,...")
+            bindings = dict.fromkeys(free, 0.0)  # placeholders: the picture shows data ?
+        unused = [name for name in bindings if name not in free]
+        if unused:
+            known = ", ".join(free) or "none"
+            raise ExpressionError(
+                f"--at gives {', '.join(unused)}, which the expression does not use "
+                f"(its variables: {known})"
+            )
+        root = evaluate(args.expression, bindings)
+        parameters = _parameters(args.params, root, free)
     except ExpressionError as error:
         return fail(str(error))
-    if args.grad:
-        root.backward()
     try:
-        graph = draw_graph(
-            root,
-            rankdir=args.rankdir,
-            show_grad=args.grad,
-            show_local_grad=args.local_grad,
-            max_nodes=args.max_nodes,
-            expand=args.expand,
-        )
-        if args.out == "-":
-            print(graph.source, end="")
-            return 0
-        save(graph, args.out)
-    except (ImportError, DotNotFoundError) as error:
+        resolution = _resolution(args)
+        if args.grad:
+            root.backward()
+        if args.out:
+            graph = draw_graph(
+                root,
+                rankdir=args.rankdir,
+                show_grad=args.grad,
+                show_local_grad=args.local_grad,
+                max_nodes=max_nodes,
+                expand=args.expand,
+                parameters=parameters,
+                show_data=not structure,
+            )
+            if args.out == "-":
+                print(graph.source, end="")
+            else:
+                save(graph, args.out, dpi=resolution)
+                print(f"wrote {args.out}")
+        if args.html:
+            explorer = explore(root, parameters=parameters, max_nodes=max_nodes)
+            print(f"wrote {explorer.save(args.html)}")
+        if args.steps:
+            frames = backward_steps(
+                root,
+                rankdir=args.rankdir,
+                max_nodes=max_nodes,
+                expand=args.expand,
+                parameters=parameters,
+            )
+            if args.steps.lower().endswith(".gif"):
+                print(f"wrote {save_animation(frames, args.steps, dpi=resolution)}")
+            else:
+                paths = save_steps(frames, args.steps)
+                print(f"wrote {len(paths)} pictures to {args.steps}")
+    except ImportError as error:  # no renderer: the viz extra is not installed
         return fail(str(error), 1)
     except (ValueError, OSError) as error:
         return fail(str(error))
-    print(f"wrote {args.out}")
     return 0
+
+
+def _parameters(text: str | None, root: Value, free: list[str]) -> list[Value]:
+    """The Values named by ``--params w,b`` (variables or assigned names)."""
+    from .engine import topological_order
+    from .expression import ExpressionError
+
+    if not text:
+        return []
+    by_label = {node.label: node for node in topological_order(root) if node.label}
+    chosen = []
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        if name not in by_label:
+            known = ", ".join(sorted(by_label)) or "none"
+            raise ExpressionError(f"--params: {name!r} is not a name in the expression ({known})")
+        chosen.append(by_label[name])
+    del free
+    return chosen
+
+
+def _resolution(args: argparse.Namespace) -> float | None:
+    from .viz.render import resolution_of
+
+    wanted = args.scale is not None or args.dpi is not None
+    if wanted and not any(
+        str(path).lower().endswith((".png", ".gif")) for path in (args.out, args.steps) if path
+    ):
+        raise ValueError("--scale and --dpi apply to .png and .gif pictures only")
+    return resolution_of(args.scale, args.dpi)
+
+
+class _ExpressionMatcher:
+    """Lets ``draw "-x"`` read as an expression, not as a flag (argparse's number test)."""
+
+    def match(self, text: str) -> bool:
+        return text.startswith("-") and not text.startswith("--") and len(text) > 1
 
 
 def _add_draw(commands: Any) -> None:
     draw = commands.add_parser(
         "draw",
-        help="draw the graph of an expression (SVG, PNG or PDF)",
+        help="draw the graph of an expression (SVG, PNG, PDF, an explorer page, the steps)",
         description=(
             "Draw the computation graph of an arithmetic expression. Accepted: names, "
-            "numbers, + - * / **, unary minus, and exp log tanh relu sigmoid sqrt sin "
-            "cos abs. The expression is parsed, never executed."
+            "numbers, + - * / **, unary minus, exp log tanh relu sigmoid sqrt sin cos abs, "
+            'and assignments before the expression ("h = x*w; tanh(h) + h") so a shared '
+            "sub-expression is drawn once. The text is parsed, never executed. Without "
+            "--at the picture shows the structure alone (data ?)."
         ),
     )
-    draw.add_argument("expression", help='e.g. "tanh(x*w + b)"')
-    draw.add_argument("--at", metavar="NAME=NUMBER,...", help="values of the variables")
+    # NOTE: an expression such as "-x" starts like a flag; argparse lets a positional
+    # start with "-" when its negative-number test matches, so that test is widened.
+    draw._negative_number_matcher = _ExpressionMatcher()
+    draw.add_argument("expression", help='e.g. "tanh(x*w + b)" or "h = x*w; tanh(h) + h"')
+    draw.add_argument(
+        "--at",
+        action="append",
+        metavar="NAME=NUMBER,...",
+        help="values of the variables; repeat the flag to add more (x=1 --at w=-2)",
+    )
     draw.add_argument("--grad", action="store_true", help="run backward and show gradients")
     draw.add_argument(
         "--local-grad", action="store_true", help="write local derivatives on the edges"
     )
-    draw.add_argument("--expand", action="store_true", help="expand n-ary nodes")
-    draw.add_argument("--rankdir", default="LR", choices=("LR", "RL", "TB", "BT"))
-    draw.add_argument("--max-nodes", type=int, default=300, metavar="N")
     draw.add_argument(
-        "--out", required=True, help="picture file (.svg, .png, .pdf), or - for DOT text"
+        "--params", metavar="NAME,...", help="names to colour as parameters (green), e.g. w,b"
     )
+    draw.add_argument(
+        "--expand", action="store_true", help="draw dot/sum nodes as their * and + chain"
+    )
+    draw.add_argument(
+        "--rankdir",
+        default="LR",
+        choices=("LR", "RL", "TB", "BT"),
+        help="layout direction: LR (left to right, the default), RL, TB or BT",
+    )
+    draw.add_argument(
+        "--max-nodes",
+        type=int,
+        default=300,
+        metavar="N",
+        help=f"past N drawn nodes show the nodes nearest the output (at most {MAX_DRAWN_NODES})",
+    )
+    draw.add_argument(
+        "--out", metavar="FILE", help="picture file (.svg, .png, .pdf), or - for DOT text"
+    )
+    draw.add_argument(
+        "--html", metavar="FILE", help="an interactive explorer page (.html), works offline"
+    )
+    draw.add_argument(
+        "--steps",
+        metavar="FILE.gif|DIR",
+        help="the backward pass frame by frame: an animated GIF, or SVG files in DIR",
+    )
+    draw.add_argument("--scale", type=float, metavar="S", help="PNG/GIF size: S x 72 dpi")
+    draw.add_argument("--dpi", type=float, metavar="N", help="PNG/GIF resolution in dpi")
+    draw.add_argument("--version", action="version", version=_version())
     draw.set_defaults(handler=_draw)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"tinygrad-lite {__version__}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -406,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tinygrad-lite",
         description="Exact gradients of scalar expressions, small MLPs, and pictures of both.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo",

@@ -19,6 +19,14 @@ Design notes (why it is fast):
   so reference counting frees them the moment the output is dropped.
 * The topological sort is iterative and marks nodes in a slot instead of
   filling a ``set``: no recursion limit, no hashing.
+* The chain rule runs one generated kernel per node
+  (:mod:`tinygrad_lite.kernels`), made from the op's own rule; n-ary
+  forwards (``dot``, ``total``) are straight-line code made the same way.
+* Ops check one module-level list to learn that no thread is in a special
+  mode (:mod:`tinygrad_lite.modes`); the thread-local state is read only
+  when some thread is.
+* ``backward`` holds one lock, so threads that share leaves or intermediate
+  nodes lose no gradient and never disturb each other's sort marks.
 """
 
 from __future__ import annotations
@@ -27,17 +35,21 @@ import decimal
 import math
 import numbers
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar, SupportsFloat
 
+from . import modes
+from .inline import MAX_UNROLLED, forward_source
+from .kernels import accumulate_into_none, make_kernel
+from .modes import SWITCHED, detect_anomaly, is_grad_enabled, no_grad
 from .ops import BINARY, OPS, UNARY, VARIADIC, Op
 
 __all__ = [
     "Value",
     "detect_anomaly",
     "dot",
+    "gradients",
     "is_grad_enabled",
     "logsumexp",
     "no_grad",
@@ -71,19 +83,10 @@ _CONSTANT = "constant"
 _ACCEPTED = "int, float, bool, fractions.Fraction, decimal.Decimal or a numpy real scalar"
 
 
-class _Mode(threading.local):
-    """Per-thread switches; ``fast`` is true when ops only need to record."""
-
-    recording: bool = True
-    anomaly: bool = False
-    fast: bool = True
-
-
-_mode = _Mode()
-
-# Set once a backward(create_graph=True) has left Value gradients on leaves;
-# until then a plain backward never needs to look for them.
-_graph_gradients_made = False
+# One lock for everything that walks a graph's marks or accumulates its
+# gradients: backward, the sort, compiled replay. Reentrant, because backward
+# sorts and create_graph backward records new nodes.
+GRAPH_LOCK = threading.RLock()
 
 
 def _real_to_float(x: Any) -> float | None:
@@ -141,10 +144,11 @@ def _constant(x: Any) -> Value | None:
 
 def _record(op: Op, data: float, a: Any, b: Any) -> Value:
     """Make the node for ``op``'s result; the only place nodes are born."""
-    if not _mode.fast:
-        if _mode.anomaly:
+    if SWITCHED:  # some thread is in no_grad or detect_anomaly: maybe this one
+        mode = modes.current()
+        if mode.anomaly:
             _check_anomaly(op, data, a, b)
-        if not _mode.recording:
+        if not mode.recording:
             return Value(data)
     node: Value = _new(Value)
     node.data = data
@@ -357,41 +361,56 @@ class Value:
 
     # -- gradients --------------------------------------------------------
 
-    def backward(self, grad: float | Value = 1.0, *, create_graph: bool = False) -> None:
+    def backward(
+        self,
+        grad: float | Value = 1.0,
+        *,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
         """Fill in ``.grad`` of every node this one depends on, by reverse accumulation.
 
         Semantics, as in PyTorch: leaves (Values you made) *accumulate* across
-        calls, so zero them between steps (an optimizer's ``zero_grad``);
-        every intermediate node's ``.grad`` is reset first, so it shows
-        ``d(self)/d(node)`` for this call alone.
+        calls, so zero them between steps (an optimizer's ``zero_grad``); a
+        leaf gradient of ``None`` counts as zero. Every intermediate node's
+        ``.grad`` is reset first, so it shows ``d(self)/d(node)`` for this
+        call alone. Threads may run backward at the same time over graphs
+        that share nodes: the calls take turns, and no contribution is lost.
 
         Args:
             grad: The seed ``d(final)/d(self)``, 1.0 for a loss.
+            retain_graph: Accepted for PyTorch compatibility and ignored: a
+                graph here is plain data that is never freed by backward, so
+                it can always be walked again.
             create_graph: When true, gradients are themselves Values with a
                 graph of their own, so they can be differentiated again
-                (``x.grad.backward()`` then gives a second derivative; a Value
-                gradient on a leaf is replaced, not added to, by a later
-                plain backward).
+                (``x.grad.backward()`` then gives a second derivative). They
+                accumulate like float gradients: a Value gradient plus a
+                later contribution is a Value.
         """
-        global _graph_gradients_made
+        del retain_graph  # NOTE: nothing to retain; see the docstring
         seed: Any = grad if create_graph and type(grad) is Value else _to_float(grad)
-        order = topological_order(self, leaves=False)
-        for node in order:
-            node.grad = 0.0
-        if create_graph:
-            _graph_gradients_made = True
-            _accumulate_graph(self, seed)
-            _backpropagate_graph(order)
-            return
-        if _graph_gradients_made:
-            _drop_graph_gradients(self, order)
-        self.grad += seed
-        _backpropagate(order)
+        with GRAPH_LOCK:
+            order = _backward_order(self)
+            if create_graph:
+                _accumulate_graph(self, seed)
+                _backpropagate_graph(order)
+                return
+            try:
+                self.grad += seed
+            except TypeError:
+                accumulate_into_none(self, seed)
+            _backpropagate(order)
 
-    def zero_grad(self) -> None:
-        """Set ``.grad`` to 0.0 on this node and on every node it depends on."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set ``.grad`` to 0.0 (or None) on this node and on every node it depends on."""
+        empty: Any = None if set_to_none else 0.0
         for node in topological_order(self):
-            node.grad = 0.0
+            node.grad = empty
+
+    def item(self) -> float:
+        """The number, as a float (as ``torch.Tensor.item``)."""
+        return self.data
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
@@ -572,6 +591,11 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """
     if root._op is None:
         return [root] if leaves else []
+    with GRAPH_LOCK:
+        return _order(root, leaves)
+
+
+def _order(root: Value, leaves: bool) -> list[Value]:
     visiting = object()
     done = object()
     order: list[Value] = []
@@ -603,32 +627,76 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     return order
 
 
+def _backward_order(root: Value) -> list[Value]:
+    """The non-leaf nodes of ``root``'s graph in topological order, their ``.grad`` reset to 0.0.
+
+    The sort of :func:`topological_order` specialised for backward: leaves
+    are never visited (they only receive), and each node's gradient is
+    cleared as it is emitted instead of in a second pass. A parent is pushed
+    only when it is an op node not yet emitted: it can never be an ancestor
+    still being visited, since the graph has no cycle.
+    """
+    if root._op is None:
+        return []
+    visiting = object()
+    done = object()
+    order: list[Value] = []
+    emit = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark is visiting:
+            node._mark = done
+            node.grad = 0.0
+            emit(node)
+            continue
+        if mark is done:
+            continue
+        node._mark = visiting
+        push(node)
+        if node._op.arity == VARIADIC:  # type: ignore[union-attr]
+            # n-ary operands are always Values (numbers are lifted to constants)
+            for parent in node._a:
+                if parent._op is not None and parent._mark is not done:
+                    push(parent)
+            continue
+        parent = node._a
+        if type(parent) is Value and parent._op is not None and parent._mark is not done:
+            push(parent)
+        parent = node._b
+        if type(parent) is Value and parent._op is not None and parent._mark is not done:
+            push(parent)
+    return order
+
+
+def _install_kernel(op: Op) -> Callable[[Value], None]:
+    """Make ``op``'s backward kernel on first use (n-ary ops: one per operand count)."""
+    if op.arity != VARIADIC:
+        kernel = make_kernel(op, None, Value)
+    else:
+        by_count: dict[int, Callable[[Value], None]] = op.derived.setdefault("kernels", {})
+
+        def kernel(node: Value) -> None:
+            count = len(node._a)
+            unrolled = by_count.get(count)
+            if unrolled is None:
+                unrolled = by_count[count] = make_kernel(op, count, Value)
+            unrolled(node)
+
+    op.kernel = kernel
+    return kernel
+
+
 def _backpropagate(order: list[Value]) -> None:
-    """The chain rule on floats, from the output (last in ``order``) back."""
+    """The chain rule on floats, from the output (last in ``order``) back: one kernel per node."""
     for node in reversed(order):
-        op: Op = node._op  # type: ignore[assignment]
-        g = node.grad
-        arity = op.arity
-        if arity == BINARY:
-            a = node._a
-            b = node._b
-            if type(a) is not Value:  # a number on the left: 2 - x
-                b.grad += g * op.local_grads(a, b.data, node.data)[1]
-            elif type(b) is not Value:  # a number on the right: x ** 2
-                a.grad += g * op.local_grads(a.data, b, node.data)[0]
-            else:
-                da, db = op.local_grads(a.data, b.data, node.data)
-                a.grad += g * da
-                b.grad += g * db
-        elif arity == UNARY:
-            a = node._a
-            a.grad += g * op.local_grads(a.data, node.data)
-        else:
-            parents = node._a
-            for parent, local in zip(
-                parents, op.local_grads(list(map(_data_of, parents)), node.data), strict=True
-            ):
-                parent.grad += g * local
+        kernel = node._op.kernel  # type: ignore[union-attr]
+        if kernel is None:
+            kernel = _install_kernel(node._op)  # type: ignore[arg-type]
+        kernel(node)
 
 
 def _backpropagate_graph(order: list[Value]) -> None:
@@ -662,18 +730,10 @@ def _times(g: Any, local: Any) -> Any:
 
 def _accumulate_graph(node: Value, contribution: Any) -> None:
     old: Any = node.grad
-    if type(old) is float and old == 0.0:
+    if old is None or (type(old) is float and old == 0.0):
         node.grad = contribution
     else:
         node.grad = old + contribution
-
-
-def _drop_graph_gradients(root: Value, order: list[Value]) -> None:
-    """Before a plain backward: a Value gradient left on a leaf starts over at 0.0."""
-    for leaf in (root, *(p for node in order for p in _parents(node._op, node._a, node._b))):
-        grad: Any = leaf.grad
-        if leaf._op is None and type(grad) is Value:
-            leaf.grad = 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -682,6 +742,53 @@ def _drop_graph_gradients(root: Value, order: list[Value]) -> None:
 
 _data_of = attrgetter("data")
 _ALL_VALUES = {Value}
+
+# Per n-ary op and operand count (cached in op.derived): straight-line code
+# that checks every operand is a Value and computes the op's forward from
+# their data, or returns None (see _nary).
+_NaryForward = Callable[[tuple[Any, ...]], "float | None"]
+
+
+def _nary_forward(op: Op, count: int) -> _NaryForward:
+    """Generate ``op``'s checked forward for ``count`` operands from its rule."""
+    names = [f"o{k}" for k in range(count)]
+    expression = forward_source(op, [f"{name}.data" for name in names])
+    if expression is None or count == 0:
+        lines = [
+            "def forward(o):",
+            "    if set(map(type, o)) <= ALL_VALUES:",
+            "        return op_forward([x.data for x in o])",
+            "    return None",
+        ]
+    else:
+        same = " is ".join(f"type({name})" for name in names)
+        lines = [
+            "def forward(o):",
+            f"    {', '.join(names)}, = o",
+            f"    if {same} is Value:",
+            f"        return {expression}",
+            "    return None",
+        ]
+    namespace: dict[str, Any] = {"Value": Value, "ALL_VALUES": _ALL_VALUES, "NAN": math.nan}
+    namespace["INF"] = math.inf
+    namespace["op_forward"] = op.forward
+    # Our own source, generated from the op table only (never from user text).
+    exec(compile("\n".join(lines) + "\n", f"<tinygrad_lite.engine:{op.name}>", "exec"), namespace)
+    forward: _NaryForward = namespace["forward"]
+    op.derived["nary forward", count] = forward
+    return forward
+
+
+def _nary(op: Op, operands: tuple[Any, ...], what: str) -> Value:
+    """The node of n-ary ``op`` over ``operands`` (plain numbers are lifted to constants)."""
+    count = len(operands)
+    if count <= MAX_UNROLLED:
+        forward = op.derived.get(("nary forward", count)) or _nary_forward(op, count)
+        data = forward(operands)
+        if data is not None:
+            return _record(op, data, operands, None)
+    nodes = _as_nodes(operands, what)
+    return _record(op, op.forward(list(map(_data_of, nodes))), nodes, None)
 
 
 def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
@@ -709,10 +816,10 @@ def total(values: Iterable[Value | float]) -> Value:
     gets its contributions summed in another order, equal up to rounding).
     It costs one node instead of ``n - 1``.
     """
-    nodes = _as_nodes(tuple(values), "total()")
-    if not nodes:
+    operands = tuple(values)
+    if not operands:
         return _constant(0.0)  # type: ignore[return-value]
-    return _record(_TOTAL, _TOTAL.forward(list(map(_data_of, nodes))), nodes, None)
+    return _nary(_TOTAL, operands, "total()")
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
@@ -726,10 +833,10 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     Raises:
         ValueError: If ``values`` is empty.
     """
-    nodes = _as_nodes(tuple(values), "logsumexp()")
-    if not nodes:
+    operands = tuple(values)
+    if not operands:
         raise ValueError("logsumexp() needs at least one value, got none")
-    return _record(_LOGSUMEXP, _LOGSUMEXP.forward(list(map(_data_of, nodes))), nodes, None)
+    return _nary(_LOGSUMEXP, operands, "logsumexp()")
 
 
 def dot(
@@ -754,51 +861,102 @@ def dot(
             f"dot() needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
         )
     operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    nodes = _as_nodes(operands, "dot()")
-    return _record(_DOT, _DOT.forward(list(map(_data_of, nodes))), nodes, None)
+    return _nary(_DOT, operands, "dot()")
 
 
 # ---------------------------------------------------------------------------
-# Modes.
+# Derivatives without touching .grad, as torch.autograd.grad.
 
 
-def is_grad_enabled() -> bool:
-    """False inside :func:`no_grad` (in this thread)."""
-    return _mode.recording
+def gradients(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: float | Value | Sequence[float | Value] | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Any, ...]:
+    """``sum_k seed_k * d outputs[k] / d inputs[i]`` for every input (``torch.autograd.grad``).
 
+    Unlike :meth:`Value.backward` it returns the derivatives and leaves every
+    ``.grad`` in the graph exactly as it was. An input may be a leaf or an
+    intermediate node.
 
-def _refresh_mode() -> None:
-    _mode.fast = _mode.recording and not _mode.anomaly
+    Args:
+        outputs: A Value, or a sequence of them, to differentiate.
+        inputs: A Value, or a sequence of them, to differentiate with respect to.
+        grad_outputs: The seed of each output (1.0 when None).
+        create_graph: Return Values with a graph of their own, so the
+            derivatives can be differentiated again (a Hessian, say).
+        allow_unused: An input that no output depends on gives None instead
+            of raising (0.0 with ``materialize_grads``).
+        materialize_grads: Give 0.0 rather than None for unused inputs.
 
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside, ops compute data but record no graph (results are leaves).
-
-    Thread-local, nestable, and usable as a decorator.
-    """
-    previous = _mode.recording
-    _mode.recording = False
-    _refresh_mode()
-    try:
-        yield
-    finally:
-        _mode.recording = previous
-        _refresh_mode()
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Inside, the first op that makes nan or inf from finite inputs raises.
+    Returns:
+        One derivative per input, in order, as a tuple.
 
     Raises:
-        FloatingPointError: Naming the op and its input values.
+        TypeError: If an output or input is not a Value.
+        ValueError: If ``grad_outputs`` has the wrong length, or an input is
+            unused and ``allow_unused`` is false (the message names it).
     """
-    previous = _mode.anomaly
-    _mode.anomaly = True
-    _refresh_mode()
-    try:
-        yield
-    finally:
-        _mode.anomaly = previous
-        _refresh_mode()
+    output_list = _value_list("outputs", outputs)
+    input_list = _value_list("inputs", inputs)
+    if grad_outputs is None:
+        seeds: list[Any] = [1.0] * len(output_list)
+    elif isinstance(grad_outputs, Sequence):
+        seeds = list(grad_outputs)
+    else:
+        seeds = [grad_outputs]
+    if len(seeds) != len(output_list):
+        raise ValueError(
+            f"gradients(): {len(seeds)} grad_outputs for {len(output_list)} outputs; "
+            "give one seed per output"
+        )
+    with GRAPH_LOCK:
+        reached: set[Value] = set()
+        for output in output_list:
+            reached.update(topological_order(output))
+        for i, node in enumerate(input_list):
+            if node not in reached and not (allow_unused or materialize_grads):
+                raise ValueError(
+                    f"gradients(): inputs[{i}] ({node!r}) is not used by any output; "
+                    "pass allow_unused=True to get None for it"
+                )
+        touched = list(reached)
+        saved = [node.grad for node in touched]
+        results: list[Any] = [0.0] * len(input_list)
+        try:
+            for output, seed in zip(output_list, seeds, strict=True):
+                for node in input_list:
+                    node.grad = 0.0
+                output.backward(seed, create_graph=create_graph)
+                for i, node in enumerate(input_list):
+                    if node in reached:
+                        results[i] = _add_gradient(results[i], node.grad)
+        finally:
+            for node, old in zip(touched, saved, strict=True):
+                node.grad = old
+    if not materialize_grads:
+        for i, node in enumerate(input_list):
+            if node not in reached:
+                results[i] = None
+    return tuple(results)
+
+
+def _add_gradient(total_so_far: Any, gradient: Any) -> Any:
+    if type(total_so_far) is float and total_so_far == 0.0:
+        return gradient
+    return total_so_far + gradient
+
+
+def _value_list(name: str, values: Value | Sequence[Value]) -> list[Value]:
+    items = [values] if isinstance(values, Value) else list(values)
+    for i, item in enumerate(items):
+        if type(item) is not Value:
+            raise TypeError(
+                f"gradients(): {name}[{i}] must be a Value, got {type(item).__name__}: {item!r}"
+            )
+    if not items:
+        raise ValueError(f"gradients(): {name} is empty; give at least one Value")
+    return items

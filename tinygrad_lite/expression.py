@@ -6,7 +6,9 @@ table, under :mod:`tinygrad_lite.cli`. The text is parsed with Python's
 
 * names (variables, bound with ``--at x=1``) and int or float numbers;
 * the binary operators ``+ - * / **`` and unary minus;
-* calls of ``exp log tanh relu sigmoid sqrt sin cos abs`` with one argument.
+* calls of ``exp log tanh relu sigmoid sqrt sin cos abs`` with one argument;
+* assignments before the expression, so a shared sub-expression can be
+  named and drawn once: ``"h = x*w; tanh(h) + h"`` (the value is labelled ``h``).
 
 Anything else (attribute access, subscripts, lambdas, comprehensions,
 strings, keyword arguments, dunder names such as ``__import__``, unknown
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +37,7 @@ __all__ = [
     "evaluate",
     "parse_bindings",
     "parse_expression",
+    "parse_program",
     "variables",
 ]
 
@@ -108,13 +112,23 @@ def parse_expression(source: str) -> ast.Expression:
         )
     if not source.strip():
         raise ExpressionError("empty expression")
+    tree = _parse(source, "eval")
+    assert isinstance(tree, ast.Expression)
+    _check(source.strip(), tree, tree.body)
+    return tree
+
+
+def _parse(source: str, mode: str) -> ast.AST:
     try:
         with warnings.catch_warnings():
             # NOTE: "1e" or "x is 1" warn at parse time; the checks below give the error.
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(source.strip(), mode="eval")
+            return ast.parse(source.strip(), mode=mode)
     except SyntaxError as error:
-        raise ExpressionError(f"not a valid expression: {error.msg}") from None
+        hint = ""
+        if mode == "eval" and "=" in source and "==" not in source:
+            hint = " (an assignment needs an expression after it: h = x*w; tanh(h))"
+        raise ExpressionError(f"not a valid expression: {error.msg}{hint}") from None
     except (RecursionError, MemoryError):
         # NOTE: CPython builds the tree recursively: about 1000 levels is its limit.
         raise ExpressionError(
@@ -123,14 +137,22 @@ def parse_expression(source: str) -> ast.Expression:
         ) from None
     except ValueError as error:  # null bytes
         raise ExpressionError(f"not a valid expression: {error}") from None
-    source = source.strip()
+
+
+def _check(source: str, tree: ast.AST, body: ast.AST) -> None:
+    """Every node of ``body`` against the whitelist (names in all of ``tree`` first)."""
     for node in ast.walk(tree):  # name a dunder first: it is the likeliest attack
         if isinstance(node, ast.Name):
             _check_name(source, node)
-    stack: list[ast.AST] = [tree.body]
+    stack: list[ast.AST] = [body]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.BitXor):
+                raise ExpressionError(
+                    f"the operator ^{_snippet(source, node)} is not allowed in an expression; "
+                    "for a power write ** (x ** 2)"
+                )
             if type(node.op) not in _BINARY:
                 name = type(node.op).__name__
                 raise _refuse(source, node, f"the operator {name}")
@@ -153,7 +175,87 @@ def parse_expression(source: str) -> ast.Expression:
                 raise _refuse(source, node, f"the {kind} constant")
         else:
             raise _refuse(source, node, _NAMES.get(type(node), type(node).__name__))
-    return tree
+
+
+def parse_program(source: str) -> tuple[list[tuple[str, ast.expr]], ast.expr]:
+    """Parse ``"h = x*w; tanh(h) + h"``: assignments, then the expression to draw.
+
+    Each part before the last is ``name = expression`` (a name is assigned
+    once, before it is used, and is never a function's name); the last part
+    is the expression. Every expression is checked as :func:`parse_expression`
+    checks one; nothing is evaluated.
+
+    Returns:
+        ``([(name, expression), ...], final expression)``.
+
+    Raises:
+        ExpressionError: For anything outside the accepted language.
+    """
+    if not isinstance(source, str):
+        raise ExpressionError(f"an expression must be a str, got {type(source).__name__}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(
+            f"expression too long: {len(source)} characters (at most {MAX_LENGTH})"
+        )
+    if not source.strip():
+        raise ExpressionError("empty expression")
+    text = source.strip()
+    tree = _parse(source, "exec")
+    assert isinstance(tree, ast.Module)
+    if not tree.body:
+        raise ExpressionError("empty expression")
+    assignments: list[tuple[str, ast.expr]] = []
+    assigned: set[str] = set()
+    for position, statement in enumerate(tree.body):
+        last = position == len(tree.body) - 1
+        if isinstance(statement, ast.Expr) and last:
+            _check(text, tree, statement.value)
+            return assignments, statement.value
+        if isinstance(statement, ast.Expr):
+            raise _refuse(
+                text, statement, "an expression before the last ';' (write name = expression)"
+            )
+        if not isinstance(statement, ast.Assign):
+            kind = type(statement).__name__
+            raise ExpressionError(
+                f"not a valid expression: the statement {kind}{_snippet(text, statement)} "
+                "is not allowed (only name = expression; ...; expression)"
+            )
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            raise _refuse(text, statement, "an assignment to anything but one name")
+        target = statement.targets[0]
+        _check_name(text, target)
+        if target.id in FUNCTIONS:
+            raise _refuse(text, target, f"assigning to the function name {target.id!r}")
+        if target.id in assigned:
+            raise _refuse(text, target, f"assigning {target.id!r} twice")
+        _check(text, tree, statement.value)
+        for child in ast.walk(statement.value):
+            if isinstance(child, ast.Name) and child.id == target.id:
+                raise _refuse(text, child, f"using {child.id!r} in its own assignment")
+        assigned.add(target.id)
+        assignments.append((target.id, statement.value))
+    raise ExpressionError(
+        "the text ends with an assignment; end it with the expression to draw "
+        "(h = x*w; tanh(h) + h)"
+    )
+
+
+def _walk_names(tree: ast.expr) -> list[str]:
+    """Variable names of one expression in order of first appearance."""
+    found: dict[str, None] = {}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            found[node.id] = None
+        elif isinstance(node, ast.Call):
+            stack.append(node.args[0])
+        elif isinstance(node, ast.BinOp):
+            stack.extend((node.right, node.left))
+        elif isinstance(node, ast.UnaryOp):
+            stack.append(node.operand)
+    return list(found)
 
 
 def _check_name(source: str, node: ast.Name) -> None:
@@ -185,19 +287,14 @@ def variables(source: str) -> list[str]:
     Raises:
         ExpressionError: If ``source`` is not an accepted expression.
     """
-    tree = parse_expression(source)
+    assignments, final = parse_program(source)
     found: dict[str, None] = {}
-    stack: list[ast.AST] = [tree.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name):
-            found[node.id] = None
-        elif isinstance(node, ast.Call):
-            stack.append(node.args[0])
-        elif isinstance(node, ast.BinOp):
-            stack.extend((node.right, node.left))
-        elif isinstance(node, ast.UnaryOp):
-            stack.append(node.operand)
+    assigned: set[str] = set()
+    for name, expression in [*assignments, ("", final)]:
+        for variable in _walk_names(expression):
+            if variable not in assigned:
+                found[variable] = None
+        assigned.add(name)
     return list(found)
 
 
@@ -224,13 +321,26 @@ def evaluate(source: str, bindings: Mapping[str, float | Value]) -> Value:
     Raises:
         ExpressionError: For a refused construct or a variable without a value.
     """
-    tree = parse_expression(source)
-    leaves: dict[str, Value] = {}
+    assignments, final = parse_program(source)
+    leaves: dict[str, Any] = {}
     for name, bound in bindings.items():
         leaves[name] = bound if isinstance(bound, Value) else Value(bound, name)
+    for name, expression in assignments:
+        if name in leaves:
+            raise ExpressionError(f"{name!r} is both given a value (--at) and assigned")
+        result = _build(expression, leaves)
+        if isinstance(result, Value) and not result.label and not result.is_leaf:
+            result.label = name  # the picture and the ledger call it by its name
+        leaves[name] = result
+    result = _build(final, leaves)
+    return result if isinstance(result, Value) else Value(result)
+
+
+def _build(tree: ast.expr, leaves: dict[str, Any]) -> Any:
+    """One checked expression on Values (a number when it has no variables)."""
     # Iterative post-order walk: deep expressions never hit the recursion limit.
     results: list[Any] = []
-    stack: list[tuple[ast.AST, bool]] = [(tree.body, False)]
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, ready = stack.pop()
         if isinstance(node, ast.Constant):
@@ -261,8 +371,7 @@ def evaluate(source: str, bindings: Mapping[str, float | Value]) -> Value:
         elif isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
             results.append(_unary(node.func.id, results.pop()))
-    result = results.pop()
-    return result if isinstance(result, Value) else Value(result)
+    return results.pop()
 
 
 def _binary(name: str, left: Any, right: Any) -> Any:
@@ -300,6 +409,8 @@ def parse_bindings(text: str) -> dict[str, float]:
     bindings: dict[str, float] = {}
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"--at too long: {len(text)} characters (at most {MAX_LENGTH})")
+    # NOTE: Python reads identifiers in NFKC form (a full-width x is x), so --at does too.
+    text = unicodedata.normalize("NFKC", text)
     for item in text.split(","):
         item = item.strip()
         if not item:

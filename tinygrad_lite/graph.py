@@ -25,22 +25,12 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, _backpropagate, topological_order
-from .ops import BINARY, OPS, UNARY, VARIADIC, Op
+from .engine import GRAPH_LOCK, Value, _backpropagate, topological_order
+from .inline import forward_source, local_sources
+from .kernels import accumulate_into_none
+from .ops import BINARY, UNARY, VARIADIC, Op
 
-__all__ = ["Graph"]
-
-# Ops whose forward and local derivatives are written inline in generated
-# code; every other op calls its table functions (same functions as eager).
-# Each template reproduces the table function's float operations exactly.
-_INLINE_FORWARD: dict[str, Callable[[list[str]], str]] = {
-    "add": lambda v: f"{v[0]} + {v[1]}",
-    "sub": lambda v: f"{v[0]} - {v[1]}",
-    "mul": lambda v: f"{v[0]} * {v[1]}",
-    "neg": lambda v: f"-{v[0]}",
-    "relu": lambda v: f"0.0 if {v[0]} <= 0.0 else {v[0]}",
-    "total": lambda v: " + ".join(v),
-}
+__all__ = ["Graph", "program"]
 
 _VALUE_NAME = re.compile(r"\bv\d+\b")
 
@@ -87,6 +77,7 @@ class Graph:
             if leaf not in members:
                 raise ValueError(f"Graph input {leaf!r} (inputs[{i}]) is not in the graph")
         self.operations = [node for node in self.nodes if not node.is_leaf]
+        self._leaves = [node for node in self.nodes if node.is_leaf]
         if compiled is None:
             compiled = len(self.nodes) <= COMPILE_LIMIT
         self.compiled = compiled
@@ -116,18 +107,29 @@ class Graph:
                 raise ValueError(
                     f"forward() got {len(inputs)} input values for {len(self.inputs)} inputs"
                 )
-            for leaf, number in zip(self.inputs, inputs, strict=True):
-                leaf.data = number if type(number) is float else float(number)
-        self._forward()
-        return self.output.data
+            numbers = [number if type(number) is float else float(number) for number in inputs]
+        with GRAPH_LOCK:
+            if inputs is not None:
+                for leaf, number in zip(self.inputs, numbers, strict=True):
+                    leaf.data = number
+            self._forward()
+            return self.output.data
 
     def backward(self, grad: float = 1.0) -> None:
         """Recompute every gradient, exactly as ``output.backward(grad)`` would.
 
         Intermediate nodes start from zero; leaves accumulate (zero them
-        between steps, e.g. with the optimizer's ``zero_grad``).
+        between steps, e.g. with the optimizer's ``zero_grad``; a gradient of
+        None counts as zero). Holds the engine's graph lock, like
+        ``Value.backward``, so threads sharing leaves lose nothing.
         """
-        self._backward(float(grad))
+        seed = float(grad)
+        with GRAPH_LOCK:
+            for leaf in self._leaves:
+                current: Any = leaf.grad
+                if current is None:  # None counts as zero, as in torch
+                    leaf.grad = 0.0
+            self._backward(seed)
 
     # -- interpreter fallback: the engine's own loops over recorded nodes --
 
@@ -147,7 +149,10 @@ class Graph:
     def _interpret_backward(self, grad: float) -> None:
         for node in self.operations:
             node.grad = 0.0
-        self.output.grad += grad
+        try:
+            self.output.grad += grad
+        except TypeError:
+            accumulate_into_none(self.output, grad)
         _backpropagate(self.operations)
 
 
@@ -155,8 +160,35 @@ def _generate(
     nodes: list[Value], output: Value
 ) -> tuple[Callable[[], None], Callable[[float], None]]:
     """Straight-line source for forward and backward, compiled once."""
+    forward, backward, namespace = _emit(nodes, output)
+    source = "\n".join(line for _, line in forward) + "\n\n"
+    source += "\n".join(line for _, line in backward) + "\n"
+    code = compile(source, "<tinygrad_lite.graph>", "exec")
+    exec(code, namespace)  # our own generated source, built from the op table only
+    return namespace["forward"], namespace["backward"]
+
+
+def program(output: Value) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The straight-line source :class:`Graph` compiles for ``output``, line by line.
+
+    Read-only: nothing is compiled or run. Each line comes with the index
+    (in ``topological_order(output)``) of the node it belongs to, -1 for the
+    ``def``/``return`` lines; node ``i`` is ``v{i}`` (data) and ``g{i}``
+    (gradient) in the text. The graph explorer shows this program.
+
+    Returns:
+        ``(forward lines, backward lines)``.
+    """
+    forward, backward, _ = _emit(topological_order(output), output)
+    return forward, backward
+
+
+def _emit(
+    nodes: list[Value], output: Value
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, Any]]:
+    """The forward and backward lines, each tagged with its node's index, and their namespace."""
     index = {node: i for i, node in enumerate(nodes)}
-    namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan}
+    namespace: dict[str, Any] = {"N": tuple(nodes), "NAN": math.nan, "INF": math.inf}
     constants: dict[float, str] = {}
 
     def constant(x: float) -> str:
@@ -177,58 +209,49 @@ def _generate(
         namespace[name] = op.forward if kind == "F" else op.local_grads
         return name
 
-    forward = ["def forward():"]
-    backward = ["def backward(seed):"]
+    forward = [(-1, "def forward():")]
+    backward = [(-1, "def backward(seed):")]
     leaves = [node for node in nodes if node.is_leaf]
     for leaf in leaves:
         i = index[leaf]
-        forward.append(f"    v{i} = N[{i}].data")
-        backward.append(f"    g{i} = N[{i}].grad")
+        forward.append((i, f"    v{i} = N[{i}].data"))
+        backward.append((i, f"    g{i} = N[{i}].grad"))
     for node in nodes:
         op = node._op
         if op is None:
             continue
         i = index[node]
         args = [operand(x) for x in node.operands]
-        if op.name in _INLINE_FORWARD:
-            expression = _INLINE_FORWARD[op.name](args)
-        elif op.name == "dot":
-            expression = _dot_source(args)
-        elif op.arity == VARIADIC:
+        # The op's own forward, pasted in when it traces (inline.py), else called.
+        expression = forward_source(op, args)
+        if expression is None and op.arity == VARIADIC:
             expression = f"{function('F', op)}([{', '.join(args)}])"
-        else:
+        elif expression is None:
             expression = f"{function('F', op)}({', '.join(args)})"
-        forward.append(f"    v{i} = {expression}")
-        forward.append(f"    N[{i}].data = v{i}")
-        backward.append(f"    g{i} = 0.0")
+        forward.append((i, f"    v{i} = {expression}"))
+        forward.append((i, f"    N[{i}].data = v{i}"))
+        backward.append((i, f"    g{i} = 0.0"))
     out = index[output]
-    backward.append(f"    g{out} += seed")
-    chain_rule: list[str] = []
+    backward.append((out, f"    g{out} += seed"))
+    chain_rule: list[tuple[int, str]] = []
     for node in reversed(nodes):
         op = node._op
         if op is None:
             continue
-        chain_rule.extend(_backward_lines(node, op, index, operand, function))
+        i = index[node]
+        lines = _backward_lines(node, op, index, operand, function)
+        chain_rule.extend((i, line) for line in lines)
     # Load only the node values that some local derivative reads.
-    used = sorted({int(name[1:]) for name in _VALUE_NAME.findall("\n".join(chain_rule))})
-    backward.extend(f"    v{i} = N[{i}].data" for i in used)
+    text = "\n".join(line for _, line in chain_rule)
+    used = sorted({int(name[1:]) for name in _VALUE_NAME.findall(text)})
+    backward.extend((i, f"    v{i} = N[{i}].data") for i in used)
     backward.extend(chain_rule)
     for node in nodes:
         i = index[node]
-        backward.append(f"    N[{i}].grad = g{i}")
-    forward.append("    return None")
-    backward.append("    return None")
-    source = "\n".join(forward) + "\n\n" + "\n".join(backward) + "\n"
-    code = compile(source, "<tinygrad_lite.graph>", "exec")
-    exec(code, namespace)  # our own generated source, built from the op table only
-    return namespace["forward"], namespace["backward"]
-
-
-def _dot_source(args: list[str]) -> str:
-    n = len(args) // 2
-    start = args[-1] if len(args) % 2 else "0.0"
-    terms = [f"{args[k]} * {args[n + k]}" for k in range(n)]
-    return " + ".join([start, *terms])
+        backward.append((i, f"    N[{i}].grad = g{i}"))
+    forward.append((-1, "    return None"))
+    backward.append((-1, "    return None"))
+    return forward, backward, namespace
 
 
 def _backward_lines(
@@ -238,60 +261,29 @@ def _backward_lines(
     operand: Callable[[Value | float], str],
     function: Callable[[str, Op], str],
 ) -> list[str]:
-    """The chain-rule lines for one node, mirroring ``engine._backpropagate``."""
+    """The chain-rule lines for one node: the same float operations as the engine's kernel."""
     i = index[node]
     g = f"g{i}"
-    operands = node.operands
-    values = [operand(x) for x in operands]
-    targets = [f"g{index[x]}" if type(x) is Value else None for x in operands]
+    values = [operand(x) for x in node.operands]
+    targets = [f"g{index[x]}" if type(x) is Value else None for x in node.operands]
     lines: list[str] = []
-    if op.arity == VARIADIC:
-        if op.name == "dot":
-            n = len(values) // 2
-            locals_ = values[n : 2 * n] + values[:n] + (["1.0"] if len(values) % 2 else [])
-        elif op.name == "total":
-            locals_ = ["1.0"] * len(values)
+    # The op's own local derivatives, pasted in when they trace, else called.
+    locals_ = local_sources(op, values, f"v{i}")
+    if locals_ is None and op.arity == UNARY:
+        locals_ = [f"{function('L', op)}({values[0]}, v{i})"]
+    elif locals_ is None:
+        arguments = f"[{', '.join(values)}]" if op.arity == VARIADIC else ", ".join(values)
+        lines.append(f"    d = {function('L', op)}({arguments}, v{i})")
+        locals_ = [f"d[{k}]" for k in range(len(values))]
+    for target, local in zip(targets, locals_, strict=True):
+        if target is None:
+            continue  # a plain-number operand receives nothing
+        if local == "1.0":  # NOTE: g * 1.0 == g and g * -1.0 == -g exactly
+            lines.append(f"    {target} += {g}")
+        elif local == "-1.0":
+            lines.append(f"    {target} -= {g}")
+        elif re.fullmatch(r"[\w.\[\]]+", local):
+            lines.append(f"    {target} += {g} * {local}")
         else:
-            lines.append(f"    d = {function('L', op)}([{', '.join(values)}], v{i})")
-            locals_ = [f"d[{k}]" for k in range(len(values))]
-        for target, local in zip(targets, locals_, strict=True):
-            lines.append(f"    {target} += {g} * {local}")
-        return lines
-    if op.arity == UNARY:
-        inline = _inline_unary_grad(op.name, values[0], f"v{i}")
-        local = inline or f"{function('L', op)}({values[0]}, v{i})"
-        lines.append(f"    {targets[0]} += {g} * ({local})")
-        return lines
-    locals_pair = _inline_binary_grads(op.name, values)
-    if locals_pair is None:
-        lines.append(f"    d = {function('L', op)}({values[0]}, {values[1]}, v{i})")
-        locals_pair = ("d[0]", "d[1]")
-    for target, local in zip(targets, locals_pair, strict=True):
-        if target is not None:
-            lines.append(f"    {target} += {g} * {local}")
+            lines.append(f"    {target} += {g} * ({local})")
     return lines
-
-
-def _inline_unary_grad(name: str, x: str, out: str) -> str | None:
-    # Written to match ops.py's rules float for float.
-    if name == "tanh":
-        return f"1.0 - {out} * {out}"
-    if name == "neg":
-        return "-1.0"
-    if name == "relu":
-        return f"1.0 if {x} > 0.0 else (0.0 if {x} <= 0.0 else NAN)"
-    return None
-
-
-def _inline_binary_grads(name: str, values: list[str]) -> tuple[str, str] | None:
-    if name == "add":
-        return ("1.0", "1.0")
-    if name == "sub":
-        return ("1.0", "-1.0")
-    if name == "mul":
-        return (values[1], values[0])
-    return None
-
-
-# The inline templates must cover only ops that exist in the table.
-assert set(_INLINE_FORWARD) <= set(OPS)

@@ -61,9 +61,25 @@ class Op:
         arity: ``UNARY``, ``BINARY`` or ``VARIADIC``.
         forward: The op on floats (see the module docstring for signatures).
         local_grads: The local derivative(s); works on floats and on Values.
+        kernel: The engine's backward step for this op, generated from
+            ``local_grads`` on first use (None until then).
+        derived: Everything else generated from ``forward`` and
+            ``local_grads`` (inline source, n-ary forwards), by key.
+
+    ``kernel`` and ``derived`` are caches, not part of the definition: setting
+    ``forward`` or ``local_grads`` empties them, so whatever is generated next
+    follows the new rule.
     """
 
-    __slots__ = ("arity", "forward", "local_grads", "name", "symbol")
+    __slots__ = ("arity", "derived", "forward", "kernel", "local_grads", "name", "symbol")
+
+    name: str
+    symbol: str
+    arity: int
+    forward: Callable[..., float]
+    local_grads: Callable[..., Any]
+    kernel: Callable[[Any], None] | None
+    derived: dict[Any, Any]
 
     def __init__(
         self,
@@ -78,6 +94,12 @@ class Op:
         self.arity = arity
         self.forward = forward
         self.local_grads = local_grads
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in ("forward", "local_grads"):
+            object.__setattr__(self, "kernel", None)
+            object.__setattr__(self, "derived", {})
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"

@@ -203,8 +203,11 @@ print("z =", z.data, " dz/dx =", x.grad, " dz/dy =", y.grad)
 draw_graph(z, show_local_grad=True)
 
 # %% [markdown]
-# `backward_steps` replays the backward pass one node at a time (`grad ?`
-# where nothing has arrived yet). The first step and the last:
+# `backward_steps` replays the backward pass one arriving gradient at a
+# time, in the engine's order, each frame captioned by its ledger line
+# (`grad ?` where nothing has arrived yet); all frames share one layout.
+# The first step and the last (`explore(z)` gives the same walk as an
+# interactive page):
 
 # %%
 steps = backward_steps(z)

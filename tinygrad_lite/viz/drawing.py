@@ -1,0 +1,212 @@
+"""The drawing model: nodes, edges, clusters and a legend, written out as DOT text.
+
+The bottom of :mod:`tinygrad_lite.viz`: standard library only. Every drawer
+fills a :class:`Drawing` and turns it into a :class:`~.render.Picture` with
+:meth:`Drawing.to_picture`; the colours and the font live here, once.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from .render import Picture
+
+# Fill colours by role.
+INPUT_COLOR = "#9fc5e8"
+PARAMETER_COLOR = "#b6d7a8"
+CONSTANT_COLOR = "#e0e0e0"
+OUTPUT_COLOR = "#ffd966"
+INTERMEDIATE_COLOR = "#ffffff"
+OP_COLOR = "#fce5cd"
+HIGHLIGHT_COLOR = "#cc0000"
+REPEAT_COLOR = "#f4cccc"
+REPEATED_COLOR = "#e06666"
+SUMMARY_COLOR = "#d9d2e9"
+EDGE_LABEL_COLOR = "#1155cc"
+
+FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
+"""The font of every picture: DejaVu Sans ships with Debian's fontconfig, Helvetica
+and Arial with macOS and Windows; the list is handed to Pango (PNG, PDF) and to the
+SVG viewer as is, and each takes the first family it has."""
+
+VALUE_LEGEND: tuple[tuple[str, str], ...] = (
+    ("input", INPUT_COLOR),
+    ("parameter", PARAMETER_COLOR),
+    ("constant", CONSTANT_COLOR),
+    ("computed", INTERMEDIATE_COLOR),
+    ("op", OP_COLOR),
+    ("output", OUTPUT_COLOR),
+)
+"""The legend under every value-graph picture: role and fill colour."""
+
+LARGE = 300
+"""Past this many nodes, dot's network simplex is cut short (``nslimit``): its
+time grows much faster than the graph (a 1,000-node picture took 7.8 s, bounded
+3.4 s); the layout is a little less tidy, never wrong. Such a picture is also
+scaled to fit 80 x 80 inches, or its PNG alone takes seconds to paint."""
+
+
+class Record(str):
+    """A record label already escaped for Graphviz's record parser (see :func:`record_text`)."""
+
+    __slots__ = ()
+
+
+class Html(str):
+    """An HTML-like Graphviz label (written between ``<`` and ``>``)."""
+
+    __slots__ = ()
+
+
+def record_text(text: str) -> str:
+    """Escape the characters a Graphviz record label treats as structure."""
+    for char in '\\{}|<>"':
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.splitlines())
+
+
+def quote(text: str) -> str:
+    """``text`` as a DOT value: shown literally (records and HTML keep their own syntax)."""
+    if isinstance(text, Html):
+        return f"<{text}>"
+    if isinstance(text, Record):
+        return f'"{text}"'
+    # NOTE: the DOT parser only undoes \" ; Graphviz's label code then reads \\ as one
+    # backslash and \n as a line break, so both are escaped for a literal picture.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def attributes(attrs: dict[str, str]) -> str:
+    """``[key="value" ...]``, or "" for no attributes."""
+    if not attrs:
+        return ""
+    return "[" + " ".join(f"{key}={quote(value)}" for key, value in attrs.items()) + "]"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 node``, ``2 nodes``; ``words`` for an irregular plural."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def _legend_label(caption: list[str], legend: tuple[tuple[str, str], ...]) -> Html:
+    """The graph label: the caption lines over one row of coloured legend cells."""
+    rows = [
+        f'<TR><TD COLSPAN="{max(1, len(legend))}">{html.escape(line)}</TD></TR>' for line in caption
+    ]
+    if legend:
+        cells = "".join(
+            f'<TD BGCOLOR="{colour}" BORDER="1" STYLE="rounded">{html.escape(name)}</TD>'
+            for name, colour in legend
+        )
+        rows.append(f"<TR>{cells}</TR>")
+    return Html(
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">'
+        + "".join(rows)
+        + "</TABLE>"
+    )
+
+
+@dataclass
+class Drawing:
+    """Nodes and edges before they become DOT text.
+
+    Attributes:
+        rankdir: Graphviz layout direction.
+        nodes: ``(name, attributes, cluster path)`` in drawing order.
+        edges: ``(tail, head, attributes)``.
+        caption: Lines of text under the picture.
+        legend: ``(role, colour)`` cells under the caption.
+        cluster_labels: Titles of the clusters by path (default: the path).
+    """
+
+    rankdir: str
+    nodes: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
+    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    caption: list[str] = field(default_factory=list)
+    legend: tuple[tuple[str, str], ...] = ()
+    cluster_labels: dict[str, str] = field(default_factory=dict)
+    count: int = 0
+
+    def new_name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def node(self, name: str, attrs: dict[str, str], cluster: str = "") -> None:
+        self.nodes.append((name, attrs, cluster))
+
+    def edge(self, tail: str, head: str, attrs: dict[str, str] | None = None) -> None:
+        self.edges.append((tail, head, attrs or {}))
+
+    def to_source(self, name: str = "graph") -> str:
+        """The DOT text."""
+        lines = [f"digraph {quote(name)} {{"]
+        graph_attrs: dict[str, str] = {"rankdir": self.rankdir, "fontname": FONT}
+        if len(self.nodes) > LARGE:
+            # NOTE: and at most 80 inches a side, so a PNG stays under 8,000 pixels.
+            graph_attrs.update(nslimit="1", nslimit1="1", size="80,80")
+        if self.caption or self.legend:
+            graph_attrs.update(
+                label=_legend_label(self.caption, self.legend), labelloc="b", fontsize="11"
+            )
+        lines.append(f"\tgraph {attributes(graph_attrs)}")
+        lines.append(f"\tnode {attributes({'fontname': FONT, 'fontsize': '11'})}")
+        lines.append(f"\tedge {attributes({'fontname': FONT, 'fontsize': '9'})}")
+        by_cluster: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        for node_name, attrs, cluster in self.nodes:
+            by_cluster.setdefault(cluster, []).append((node_name, attrs))
+        # Every cluster path and its ancestors ("layers.0" holds "layers.0.neurons.3").
+        paths = {path for path in by_cluster if path}
+        for path in list(paths):
+            paths.update(p for p in _cluster_ancestors(path) if p)
+        children: dict[str, list[str]] = {}
+        for path in sorted(paths, key=natural_key):
+            children.setdefault(_cluster_parent(path, paths), []).append(path)
+
+        def fill(path: str, indent: str) -> None:
+            for node_name, attrs in by_cluster.get(path, []):
+                lines.append(f"{indent}{quote(node_name)} {attributes(attrs)}")
+            for child in children.get(path, []):
+                lines.append(f"{indent}subgraph {quote('cluster_' + child)} {{")
+                cluster_attrs = {
+                    "label": self.cluster_labels.get(child, child),
+                    "style": "rounded,dashed",
+                    "color": "#7f7f7f",
+                    "fontsize": "10",
+                    "margin": "12",
+                }
+                lines.append(f"{indent}\tgraph {attributes(cluster_attrs)}")
+                fill(child, indent + "\t")
+                lines.append(f"{indent}}}")
+
+        fill("", "\t")
+        for tail, head, attrs in self.edges:
+            lines.append(f"\t{quote(tail)} -> {quote(head)} {attributes(attrs)}".rstrip())
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def to_picture(self, name: str = "graph") -> Picture:
+        """The drawing as a :class:`~.render.Picture`."""
+        return Picture(self.to_source(name), name)
+
+
+def natural_key(path: str) -> list[Any]:
+    """Sort key for dotted paths with numbers: ``layers.2`` before ``layers.10``."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in path.split(".")]
+
+
+def _cluster_ancestors(path: str) -> list[str]:
+    """Every prefix of a dotted path that ends in a number: a Layer, then a Neuron."""
+    parts = path.split(".")
+    return [".".join(parts[: i + 1]) for i, part in enumerate(parts) if part.isdigit()]
+
+
+def _cluster_parent(path: str, paths: set[str]) -> str:
+    parts = path.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in paths:
+            return prefix
+    return ""
