@@ -23,7 +23,7 @@ arrives before fit has started, so it belongs to the caller, as in any
 Python function.
 
 The trace counts line events in a scope: fit's own package (``train/``),
-everything that changes state (``train/``, ``optim.py``, ``nn/``), or every
+everything that changes state (``train/``, ``optim/``, ``nn/``), or every
 frame (the engine, the losses, the standard library). The short probe, in
 ``make test``, tries the first 120 events of fit's own code (the setup and
 the first step) one by one, and samples the rest with strides; the long one
@@ -41,6 +41,7 @@ from typing import Any
 
 import pytest
 
+import tinygrad_lite
 from tinygrad_lite import engine, optim
 from tinygrad_lite.datasets import Dataset, load
 from tinygrad_lite.engine import Value
@@ -49,9 +50,9 @@ from tinygrad_lite.train import History, fit
 
 pytest.importorskip("sklearn")
 
-PACKAGE = str(Path(optim.__file__).parent)
-FIT_ITSELF = (f"{PACKAGE}/train",)
-SIDE_EFFECTS = (f"{PACKAGE}/train", f"{PACKAGE}/optim.py", f"{PACKAGE}/nn")
+PACKAGE = str(Path(tinygrad_lite.__file__).parent)
+FIT_ITSELF = (f"{PACKAGE}/train/",)
+SIDE_EFFECTS = (f"{PACKAGE}/train/", f"{PACKAGE}/optim/", f"{PACKAGE}/nn/")
 EVERYWHERE = None
 
 FIT_CODE = fit.__code__
