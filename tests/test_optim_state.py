@@ -71,6 +71,7 @@ def test_a_huge_moment_changes_nothing() -> None:
         (lambda s: s["state"][0].update(step=0), r"'step' must be an int in \[1, 2\*\*53\]"),
         (lambda s: s["state"].update({7: s["state"][0]}), "7 is not a parameter index"),
         (lambda s: s["param_groups"][0].update(params=[0, 0, 1]), "distinct ints"),
+        (lambda s: s["state"][0].update(exp_avg_sq=-1), "'exp_avg_sq' must be >= 0"),
     ],
     ids=[
         "lr-abc",
@@ -84,6 +85,7 @@ def test_a_huge_moment_changes_nothing() -> None:
         "step-zero",
         "unknown-index",
         "repeated-index",
+        "negative-square",
     ],
 )
 def test_bad_adam_states_are_refused(change: Callable[[dict[str, Any]], None], match: str) -> None:
@@ -91,6 +93,16 @@ def test_bad_adam_states_are_refused(change: Callable[[dict[str, Any]], None], m
     state = optimizer.state_dict()
     change(state)
     refused(optimizer, state, match)
+
+
+def test_a_hand_edited_negative_moment_steps_to_nan_not_an_exception() -> None:
+    # found by the long probe: math.sqrt of a negative second moment raised ValueError
+    optimizer = trained(lambda p: Adam(p, lr=0.1))
+    first = optimizer.params[0]
+    optimizer.state[first]["exp_avg_sq"] = -1.0
+    first.grad = 1.0
+    optimizer.step()
+    assert math.isnan(first.data)
 
 
 def test_not_a_dict_is_refused() -> None:

@@ -23,6 +23,7 @@ from ..ops import OPS
 __all__ = ["Optimizer", "clip_grad_norm"]
 
 _MAX_STEP = 2**53  # the largest count a float holds exactly
+_SQUARES = frozenset({"exp_avg_sq", "max_exp_avg_sq", "square_avg"})  # means of g * g
 _sqrt = OPS["sqrt"].forward  # IEEE: nan for a negative argument, never an exception
 
 
@@ -348,7 +349,12 @@ class Optimizer:
                     )
                 checked[key] = value
             else:
-                checked[key] = _real(f"{where} {key!r}", value)
+                number = _real(f"{where} {key!r}", value)
+                if key in _SQUARES and number < 0.0:
+                    raise ValueError(
+                        f"{where} {key!r} must be >= 0 (a running mean of squares), got {value!r}"
+                    )
+                checked[key] = number
         return checked
 
     def __repr__(self) -> str:

@@ -315,7 +315,7 @@ class Adam(Optimizer):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         decay, amsgrad, decoupled = group["weight_decay"], group["amsgrad"], self._decoupled
         keep1, keep2, shrink = 1.0 - beta1, 1.0 - beta2, 1.0 - lr * decay
-        state, sqrt = self.state, math.sqrt  # NOTE: v >= 0 (or nan), so math.sqrt never raises
+        state, sqrt = self.state, math.sqrt
         corrections: dict[int, tuple[float, float]] = {}  # t -> (step size, sqrt(1 - beta2**t))
         for p in group["params"]:
             g = p.grad
@@ -344,7 +344,10 @@ class Adam(Optimizer):
             correction = corrections.get(t)
             if correction is None:
                 correction = corrections[t] = (lr / (1.0 - beta1**t), sqrt(1.0 - beta2**t))
-            p.data -= correction[0] * m / (sqrt(v) / correction[1] + eps)
+            # NOTE: v is a mean of squares, but a hand-edited state may hold v < 0:
+            # nan then (IEEE), never math.sqrt's ValueError.
+            root = sqrt(v) if v >= 0.0 else math.nan
+            p.data -= correction[0] * m / (root / correction[1] + eps)
 
 
 class AdamW(Adam):
