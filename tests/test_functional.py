@@ -56,9 +56,10 @@ def test_accepts_int_fraction_and_bool() -> None:
     assert grad(lambda x: x * x)(Fraction(1, 2)) == 1.0
 
 
-def test_constant_function_has_zero_gradient() -> None:
-    assert grad(lambda x: 3.0)(1.0) == 0.0
-    assert grad(lambda x, y: y * y)(1.0, 2.0) == 0.0
+def test_a_function_that_ignores_a_differentiated_input_has_zero_gradient() -> None:
+    assert grad(lambda p: p[1] * p[1])([1.0, 2.0]) == [0.0, 4.0]
+    assert grad(lambda x, y: x * y, argnums=1)(0.0, 2.0) == 0.0
+    assert grad(lambda x: 0.0 * x + 3.0)(1.0) == 0.0  # a constant, written as a node
 
 
 def test_identity() -> None:
@@ -80,7 +81,7 @@ def test_has_aux() -> None:
 
 
 def test_jacobian_of_a_vector_function() -> None:
-    result = jacobian(lambda p: [p[0] * p[1], p[0].sin(), 2.0])([1.0, 2.0])
+    result = jacobian(lambda p: [p[0] * p[1], p[0].sin(), 0.0 * p[0] + 2.0])([1.0, 2.0])
     assert result[0] == [2.0, 1.0]
     assert close(result[1][0], math.cos(1.0))
     assert result[1][1] == 0.0
@@ -230,10 +231,137 @@ def test_has_aux_needs_a_pair() -> None:
 def test_hvp_shape_mismatch() -> None:
     with pytest.raises(ValueError, match="shape"):
         hvp(rosenbrock, [1.0, 2.0], [1.0])
-    with pytest.raises(TypeError, match="v must be a real number"):
+    with pytest.raises(TypeError, match=r"v\[1\] must be a real number"):
         hvp(rosenbrock, [1.0, 2.0], [1.0, "a"])
 
 
 def test_inside_no_grad_is_an_error() -> None:
     with no_grad(), pytest.raises(RuntimeError, match="no_grad"):
         grad(lambda x: x * x)(1.0)
+
+
+# -- no silent loss: a plain-number output is refused -------------------------
+
+PLAIN_NUMBER_OUTPUTS = [
+    ("grad", lambda: grad(lambda x: math.sin(x))(1.0)),
+    ("value_and_grad", lambda: value_and_grad(lambda x: math.exp(x) * 2.0)(1.0)),
+    ("jacobian", lambda: jacobian(lambda p: [p[0] * p[1], math.sin(p[0])])([1.0, 2.0])),
+    ("hessian", lambda: hessian(lambda p: math.sin(p[0] * p[1]))([1.0, 2.0])),
+    ("hvp", lambda: hvp(lambda x: math.sin(x), 1.0, 1.0)),
+    ("grad", lambda: grad(lambda x: 3.0)(1.0)),
+    ("grad", lambda: grad(lambda x, y: y * y)(1.0, 2.0)),  # y is not differentiated
+]
+
+
+@pytest.mark.parametrize(("name", "call"), PLAIN_NUMBER_OUTPUTS)
+def test_a_plain_number_output_is_a_type_error_naming_tinygrad_lite_math(
+    name: str, call: object
+) -> None:
+    # the standard math module turns a Value into a float: that used to give 0.0 silently
+    with pytest.raises(TypeError) as caught:
+        call()  # type: ignore[operator]
+    message = str(caught.value)
+    assert message.startswith(f"{name}():")
+    assert "does not depend on the inputs" in message
+    assert "tinygrad_lite.math" in message
+
+
+def test_jacobian_names_the_output_that_is_a_plain_number() -> None:
+    with pytest.raises(TypeError, match=r"output\[1\] of f is a plain number"):
+        jacobian(lambda p: [p[0] * p[1], math.sin(p[0])])([1.0, 2.0])
+
+
+def test_the_same_functions_with_tinygrad_lite_math_are_right() -> None:
+    from tinygrad_lite import math as tlmath
+
+    assert grad(lambda x: tlmath.sin(x))(1.0) == math.cos(1.0)
+    x = 0.7
+    assert close(grad(lambda t: tlmath.exp(t) * t)(x), math.exp(x) * (1 + x))
+    # the student's Hessian of p0**2 p1 + sin(p0 p1), against the analytic one
+    p0, p1 = 1.3, -0.4
+    h = hessian(lambda p: p[0] ** 2 * p[1] + tlmath.sin(p[0] * p[1]))([p0, p1])
+    s, c = math.sin(p0 * p1), math.cos(p0 * p1)
+    expected = [
+        [2 * p1 - p1 * p1 * s, 2 * p0 + c - p0 * p1 * s],
+        [2 * p0 + c - p0 * p1 * s, -p0 * p0 * s],
+    ]
+    for row, want in zip(h, expected, strict=True):
+        for got, entry in zip(row, want, strict=True):
+            assert close(got, entry, 1e-12)
+
+
+def test_a_lost_term_inside_a_value_output_is_pointed_at_by_detect_anomaly() -> None:
+    from tinygrad_lite import GradientLostWarning, detect_anomaly
+
+    # the output is a Value, but math.sin dropped its term: the warning shows the line
+    def f(p: list[Value]) -> Value:
+        return p[0] ** 2 * p[1] + math.sin(p[0] * p[1])  # type: ignore[return-value]
+
+    line = f.__code__.co_firstlineno + 1
+    with detect_anomaly(), pytest.warns(GradientLostWarning) as caught:
+        hessian(f)([1.0, 2.0])
+    assert caught[0].filename == __file__
+    assert caught[0].lineno == line
+
+
+def test_constant_derivatives_inside_compositions_stay_nodes() -> None:
+    # d(2x)/dx = 2 is a constant: inside hessian and jacobian(grad) it must not count
+    # as a plain-number output
+    assert hessian(lambda x: 2.0 * x + 1.0)(3.0) == 0.0
+    assert jacobian(grad(lambda p: 2.0 * p[0] + p[1]))([1.0, 2.0]) == [[0.0, 0.0], [0.0, 0.0]]
+    assert hvp(lambda p: 3.0 * p[0] - p[1], [1.0, 2.0], [1.0, 1.0]) == [0.0, 0.0]
+
+
+# -- arguments at the edges (issue 18) ----------------------------------------
+
+
+def test_a_huge_int_argument_is_inf_like_value() -> None:
+    assert Value(10**400).data == math.inf
+    assert grad(lambda x: x * 2.0)(10**400) == 2.0
+    assert grad(lambda x: x * x)(10**400) == math.inf
+    value, gradient = value_and_grad(lambda x: x + 1.0)(-(10**400))
+    assert value == -math.inf and gradient == 1.0
+
+
+def test_numpy_bools_are_accepted_like_python_bools() -> None:
+    np = pytest.importorskip("numpy")
+    assert grad(lambda x: x * x)(np.True_) == grad(lambda x: x * x)(True) == 2.0
+    assert grad(lambda p: p[0] * p[1])([np.False_, 3.0]) == [3.0, 0.0]
+
+
+def _nested(depth: int, leaf: object) -> object:
+    tree = leaf
+    for _ in range(depth):
+        tree = [tree]
+    return tree
+
+
+def _innermost(tree: object) -> object:
+    while isinstance(tree, list):
+        tree = tree[0]
+    return tree
+
+
+def test_a_list_nested_5000_deep_works_without_recursion() -> None:
+    deep = _nested(5000, 3.0)
+    gradient = grad(lambda t: _innermost(t) ** 2)(deep)  # type: ignore[operator]
+    assert _innermost(gradient) == 6.0
+    depth = 0
+    while isinstance(gradient, list):
+        gradient = gradient[0]
+        depth += 1
+    assert depth == 5000
+    rows = jacobian(lambda t: [_innermost(t) * 2.0])(deep)
+    assert _innermost(rows) == 2.0
+
+
+def test_a_list_that_contains_itself_is_a_clear_value_error() -> None:
+    cycle: list[object] = [1.0]
+    cycle.append(cycle)
+    for transform in (grad, value_and_grad, jacobian, hessian):
+        with pytest.raises(ValueError, match=r"argument 0\[1\] is a list or tuple that contains"):
+            transform(lambda p: p[0])(cycle)
+    with pytest.raises(ValueError, match="contains itself"):
+        hvp(lambda p: p[0] * p[0], [1.0, 2.0], cycle)
+    # a self-referential object that is not differentiated is left alone
+    assert grad(lambda x, config: x * config[0], argnums=0)(2.0, cycle) == 1.0

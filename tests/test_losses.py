@@ -195,3 +195,82 @@ def test_l2_penalty() -> None:
     assert penalty.data == 5.25
     assert [p.grad for p in params] == [2.0, -4.0, 1.0]
     assert l2_penalty([]).data == 0.0
+
+
+# -- shapes are checked (issue 13) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("logits", "target"),
+    [
+        (Value(0.3), 1),  # a one-output model's score
+        (0.3, 0),
+        ([Value(0.3)], 0),  # one logit
+        ([[0.3], [-0.2]], [0, 0]),  # a batch of one-logit rows
+        ([Value(0.3), Value(-0.2), Value(1.5)], [0, 1, 0]),  # a batch of one-output scores
+    ],
+    ids=["value", "number", "one-logit", "batch-of-one-logit-rows", "batch-of-scores"],
+)
+def test_cross_entropy_on_one_output_names_the_losses_that_fit(
+    logits: object, target: object
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        cross_entropy(logits, target)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "binary_cross_entropy_with_logits" in message and "hinge" in message
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ([0.5, 0.6, 0.0], "sum to 1"),
+        ([0.5, 0.4, 0.0], "sum to 1"),
+        ([1.5, -0.5, 0.0], "at least 0"),
+        ([1.0, float("nan"), 0.0], "at least 0"),
+        ([1.0, 1.0, 1.0], "sum to 1"),
+    ],
+)
+def test_cross_entropy_probability_targets_must_be_a_distribution(
+    target: list[float], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem) as caught:
+        cross_entropy([0.1, 0.2, 0.3], target)
+    assert "binary_cross_entropy_with_logits" in str(caught.value)
+    with pytest.raises(ValueError, match=problem):
+        cross_entropy([[0.1, 0.2, 0.3]], [target])
+
+
+def test_cross_entropy_accepts_probabilities_within_1e_9_and_placeholders() -> None:
+    third = 1.0 / 3.0
+    assert cross_entropy([0.1, 0.2, 0.3], [third, third, third]).data > 0.0
+    cross_entropy([0.1, 0.2], [0.5 + 4e-10, 0.5])
+    with pytest.raises(ValueError, match="sum to 1"):
+        cross_entropy([0.1, 0.2], [0.5 + 2e-9, 0.5])
+    # Value placeholders are refilled by a compiled graph: never checked
+    assert cross_entropy([0.1, 0.2], [Value(0.0), Value(0.0)]).data == 0.0
+
+
+MISMATCHED_BATCHES = [
+    ("mse", lambda: mse([Value(1.0), Value(2.0)], [1.0])),
+    ("hinge", lambda: hinge([Value(1.0)], [1.0, -1.0])),
+    (
+        "binary_cross_entropy_with_logits",
+        lambda: binary_cross_entropy_with_logits([0.0] * 3, [1.0]),
+    ),
+    ("cross_entropy", lambda: cross_entropy([[0.0, 1.0], [1.0, 0.0]], [0])),
+    ("cross_entropy", lambda: cross_entropy([[0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), MISMATCHED_BATCHES)
+def test_every_loss_refuses_a_mismatched_batch(name: str, call: object) -> None:
+    with pytest.raises(ValueError, match=rf"{name}.*(same length|as many)"):
+        call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("loss", [mse, hinge, binary_cross_entropy_with_logits])
+def test_a_batch_needs_a_list_of_targets_and_one_prediction_one_target(loss: object) -> None:
+    with pytest.raises(ValueError, match="list of targets"):
+        loss([Value(0.5), Value(0.5)], 1.0)  # type: ignore[operator]
+    with pytest.raises(ValueError, match="one target"):
+        loss(Value(0.5), [1.0, 1.0])  # type: ignore[operator]

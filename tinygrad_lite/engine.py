@@ -34,7 +34,10 @@ from __future__ import annotations
 import decimal
 import math
 import numbers
+import os
+import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar, SupportsFloat
@@ -43,10 +46,13 @@ from . import modes
 from .inline import MAX_UNROLLED, forward_source
 from .kernels import accumulate_into_none, make_kernel
 from .modes import SWITCHED, detect_anomaly, is_grad_enabled, no_grad
-from .ops import BINARY, OPS, UNARY, VARIADIC, Op
+from .ops import BINARY, OPS, UNARY, VARIADIC, Op, op_by_name
+from .ops.generic import set_value_apply
 
 __all__ = [
+    "GradientLostWarning",
     "Value",
+    "apply_op",
     "detect_anomaly",
     "dot",
     "gradients",
@@ -75,18 +81,97 @@ _COS = OPS["cos"]
 _TOTAL = OPS["total"]
 _DOT = OPS["dot"]
 _LOGSUMEXP = OPS["logsumexp"]
+# The full scalar op set (issue 13): one constant per op a Value method uses.
+_TAN = OPS["tan"]
+_ASIN = OPS["asin"]
+_ACOS = OPS["acos"]
+_ATAN = OPS["atan"]
+_ATAN2 = OPS["atan2"]
+_SINH = OPS["sinh"]
+_COSH = OPS["cosh"]
+_ASINH = OPS["asinh"]
+_ACOSH = OPS["acosh"]
+_ATANH = OPS["atanh"]
+_EXP2 = OPS["exp2"]
+_EXPM1 = OPS["expm1"]
+_LOG2 = OPS["log2"]
+_LOG10 = OPS["log10"]
+_LOG1P = OPS["log1p"]
+_CBRT = OPS["cbrt"]
+_ERF = OPS["erf"]
+_ERFC = OPS["erfc"]
+_FLOOR = OPS["floor"]
+_CEIL = OPS["ceil"]
+_TRUNC = OPS["trunc"]
+_ROUND = OPS["round"]
+_SIGN = OPS["sign"]
+_FLOORDIV = OPS["floordiv"]
+_MOD = OPS["mod"]
+_FMOD = OPS["fmod"]
+_COPYSIGN = OPS["copysign"]
+_HYPOT = OPS["hypot"]
+_MAXIMUM = OPS["maximum"]
+_MINIMUM = OPS["minimum"]
+_CLAMP = OPS["clamp"]
 
 # A leaf that arithmetic made from a plain number (the 2 in ``2 * x``) keeps
 # this marker in its first parent slot, so the drawer can tell it is a constant.
 _CONSTANT = "constant"
 
-_ACCEPTED = "int, float, bool, fractions.Fraction, decimal.Decimal or a numpy real scalar"
+_ACCEPTED = "int, float, bool, fractions.Fraction, decimal.Decimal or a numpy real or bool scalar"
 
 
 # One lock for everything that walks a graph's marks or accumulates its
 # gradients: backward, the sort, compiled replay. Reentrant, because backward
 # sorts and create_graph backward records new nodes.
 GRAPH_LOCK = threading.RLock()
+
+
+class GradientLostWarning(UserWarning):
+    """A non-leaf Value was turned into a plain number, so no gradient flows through it.
+
+    Warned inside :func:`detect_anomaly` when ``float()``, ``int()`` or an
+    index (``range(v)``, ``items[v]``) reads a Value that an op made: the
+    usual cause is a function of the standard ``math`` module
+    (``math.exp(v)`` calls ``float(v)``). The warning points at the line that
+    did it.
+    """
+
+
+# How the number of a Value can be read by Python's protocols; the first three
+# give a plain number that carries no gradient.
+_LOSSY_READS = frozenset({"float", "int", "index"})
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _data_read(value: Value, how: str) -> None:
+    """Python read ``value``'s number (``how``: float, int, index, bool, compare).
+
+    Called by ``__float__``, ``__int__``, ``__index__``, ``__bool__`` and the
+    comparisons only when some thread has a mode switched (``SWITCHED``), so
+    it costs nothing in ordinary use. Inside ``detect_anomaly()`` it warns
+    :class:`GradientLostWarning` for a lossy read of a non-leaf Value.
+    """
+    if how in _LOSSY_READS and value._op is not None and modes.current().anomaly:
+        _warn_gradient_lost(value, how)
+
+
+def _warn_gradient_lost(value: Value, how: str) -> None:
+    # Point at the first frame outside this package: the user's line.
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    action = {"float": "float()", "int": "int()", "index": "use as an index or a count"}[how]
+    warnings.warn(
+        f"{action} of a Value made by {value._op.name!r} (data {value.data!r}) gives a plain "  # type: ignore[union-attr]
+        "number: the gradient through it is lost. For a math function use "
+        "tinygrad_lite.math (from tinygrad_lite import math), which keeps the graph; "
+        "to read the number on purpose use v.item() or v.data",
+        GradientLostWarning,
+        stacklevel=level,
+    )
 
 
 def _real_to_float(x: Any) -> float | None:
@@ -97,7 +182,20 @@ def _real_to_float(x: Any) -> float | None:
         except OverflowError:  # an int or Fraction beyond the float range
             positive: bool = x > 0  # type: ignore[operator]
             return math.inf if positive else -math.inf
+        except ValueError:
+            # NOTE: Decimal('sNaN') refuses float(); IEEE turns a signaling NaN
+            # into a quiet one on any arithmetic, so it is nan here.
+            if isinstance(x, decimal.Decimal) and x.is_snan():
+                return math.nan
+            raise
+    if _is_numpy_bool(x):  # numpy.bool_ is no numbers.Real, but a bool all the same
+        return 1.0 if x else 0.0
     return None
+
+
+def _is_numpy_bool(x: Any) -> bool:
+    kind = type(x)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
 def _number(x: Any) -> float | None:
@@ -177,6 +275,57 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     if c is None:
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(c, x.data), c, x)
+
+
+def apply_op(op: Op, *operands: Any) -> Any:
+    """Any op of the table on Values or plain numbers: the one generic entry point.
+
+    The Value methods and operators are the fast paths for the built-in ops;
+    this serves everything else (``tinygrad_lite.math``, user-defined ops,
+    rules that mix a Value and a number).
+
+    Returns:
+        A node when some operand is a Value; otherwise the op's forward on the
+        numbers, a float.
+
+    Raises:
+        TypeError: If an operand is neither a Value nor a real number, or the
+            count does not fit the op's arity.
+    """
+    arity = op.arity
+    count = len(operands)
+    if arity == UNARY and count == 1:
+        x = operands[0]
+        if type(x) is Value:
+            return _record(op, op.forward(x.data), x, None)
+        return op.forward(_operand_number(op, x))
+    if arity == BINARY and count == 2:
+        a, b = operands
+        if type(a) is Value:
+            result = _apply_right(op, a, b)
+        elif type(b) is Value:
+            result = _apply_left(op, a, b)
+        else:
+            return op.forward(_operand_number(op, a), _operand_number(op, b))
+        if result is NotImplemented:
+            _operand_number(op, b if type(a) is Value else a)  # raises, naming it
+        return result
+    if arity == VARIADIC and count:
+        if any(type(x) is Value for x in operands):
+            return _nary(op, operands, f"{op.name}()")
+        return op.forward([_operand_number(op, x) for x in operands])
+    wanted = {UNARY: "1 operand", BINARY: "2 operands"}.get(arity, "at least 1 operand")
+    raise TypeError(f"{op.name}() takes {wanted}, got {count}")
+
+
+def _operand_number(op: Op, x: Any) -> float:
+    number = x if type(x) is float else _number(x)
+    if number is None:
+        raise TypeError(
+            f"{op.name}() accepts Values and real numbers ({_ACCEPTED}), "
+            f"got {type(x).__name__}: {x!r}"
+        )
+    return number
 
 
 def _check_anomaly(op: Op, data: float, a: Any, b: Any) -> None:
@@ -359,6 +508,191 @@ class Value:
         """Cosine; ``d cos(x)/dx = -sin(x)``."""
         return _record(_COS, _COS.forward(self.data), self, None)
 
+    # -- the full scalar op set (issue 13) ---------------------------------
+    # One method per op of the table, named as in Python's math module (and
+    # torch); tinygrad_lite.math calls these for Value arguments.
+
+    def tan(self) -> Value:
+        """Tangent; ``d tan(x)/dx = 1 + tan(x)**2``."""
+        return _record(_TAN, _TAN.forward(self.data), self, None)
+
+    def asin(self) -> Value:
+        """Arc sine, nan outside [-1, 1]; ``d/dx = 1/sqrt(1 - x**2)``, inf at ±1."""
+        return _record(_ASIN, _ASIN.forward(self.data), self, None)
+
+    def acos(self) -> Value:
+        """Arc cosine, nan outside [-1, 1]; ``d/dx = -1/sqrt(1 - x**2)``, -inf at ±1."""
+        return _record(_ACOS, _ACOS.forward(self.data), self, None)
+
+    def atan(self) -> Value:
+        """Arc tangent; ``d/dx = 1/(1 + x**2)``."""
+        return _record(_ATAN, _ATAN.forward(self.data), self, None)
+
+    def atan2(self, x: Value | float) -> Value:
+        """``atan2(self, x)``, the angle of the point ``(x, self)``; derivative 0 at the origin."""
+        return _binary_method(_ATAN2, self, x)
+
+    def sinh(self) -> Value:
+        """Hyperbolic sine (``±inf`` past about ±710); ``d/dx = cosh(x)``."""
+        return _record(_SINH, _SINH.forward(self.data), self, None)
+
+    def cosh(self) -> Value:
+        """Hyperbolic cosine (``inf`` past about ±710); ``d/dx = sinh(x)``."""
+        return _record(_COSH, _COSH.forward(self.data), self, None)
+
+    def asinh(self) -> Value:
+        """Inverse hyperbolic sine; ``d/dx = 1/sqrt(x**2 + 1)``."""
+        return _record(_ASINH, _ASINH.forward(self.data), self, None)
+
+    def acosh(self) -> Value:
+        """Inverse hyperbolic cosine, nan below 1; ``d/dx = 1/sqrt(x**2 - 1)``, inf at 1."""
+        return _record(_ACOSH, _ACOSH.forward(self.data), self, None)
+
+    def atanh(self) -> Value:
+        """Inverse hyperbolic tangent: ``±inf`` at ±1, nan beyond; ``d/dx = 1/(1 - x**2)``."""
+        return _record(_ATANH, _ATANH.forward(self.data), self, None)
+
+    def exp2(self) -> Value:
+        """``2**x``; ``d/dx = 2**x log(2)``."""
+        return _record(_EXP2, _EXP2.forward(self.data), self, None)
+
+    def expm1(self) -> Value:
+        """``e**x - 1``, accurate near 0; ``d/dx = e**x``."""
+        return _record(_EXPM1, _EXPM1.forward(self.data), self, None)
+
+    def log2(self) -> Value:
+        """Base-2 logarithm (``-inf`` at 0, nan below); ``d/dx = 1/(x log 2)``."""
+        return _record(_LOG2, _LOG2.forward(self.data), self, None)
+
+    def log10(self) -> Value:
+        """Base-10 logarithm (``-inf`` at 0, nan below); ``d/dx = 1/(x log 10)``."""
+        return _record(_LOG10, _LOG10.forward(self.data), self, None)
+
+    def log1p(self) -> Value:
+        """``log(1 + x)``, accurate near 0 (``-inf`` at -1); ``d/dx = 1/(1 + x)``."""
+        return _record(_LOG1P, _LOG1P.forward(self.data), self, None)
+
+    def cbrt(self) -> Value:
+        """The real cube root (``cbrt(-8) = -2``); ``d/dx = 1/(3 cbrt(x)**2)``, inf at 0."""
+        return _record(_CBRT, _CBRT.forward(self.data), self, None)
+
+    def erf(self) -> Value:
+        """The error function; ``d/dx = 2/sqrt(pi) exp(-x**2)``."""
+        return _record(_ERF, _ERF.forward(self.data), self, None)
+
+    def erfc(self) -> Value:
+        """``1 - erf(x)``, accurate for large x; ``d/dx = -2/sqrt(pi) exp(-x**2)``."""
+        return _record(_ERFC, _ERFC.forward(self.data), self, None)
+
+    def floor(self) -> Value:
+        """The largest integer ``<= x`` (as a float); derivative 0."""
+        return _record(_FLOOR, _FLOOR.forward(self.data), self, None)
+
+    def ceil(self) -> Value:
+        """The smallest integer ``>= x`` (as a float); derivative 0."""
+        return _record(_CEIL, _CEIL.forward(self.data), self, None)
+
+    def trunc(self) -> Value:
+        """``x`` rounded toward 0 (as a float); derivative 0."""
+        return _record(_TRUNC, _TRUNC.forward(self.data), self, None)
+
+    def round(self, decimals: int = 0) -> Value:
+        """``x`` rounded half to even, as ``torch.round``; derivative 0.
+
+        Args:
+            decimals: Round to this many decimal places: the node is then
+                ``round(x * 10**decimals) / 10**decimals``, as in torch (a
+                negative count rounds to tens, hundreds, ...).
+        """
+        if type(decimals) is not int:
+            raise TypeError(
+                f"round() decimals must be an int, got {type(decimals).__name__}: {decimals!r}"
+            )
+        if decimals == 0:
+            return _record(_ROUND, _ROUND.forward(self.data), self, None)
+        if decimals > 0:
+            scale = 10.0**decimals
+            return (self * scale).round() / scale
+        scale = 10.0**-decimals
+        return (self / scale).round() * scale
+
+    def sign(self) -> Value:
+        """-1, 0 or 1 (nan at nan); derivative 0."""
+        return _record(_SIGN, _SIGN.forward(self.data), self, None)
+
+    def copysign(self, other: Value | float) -> Value:
+        """``|self|`` with the sign of ``other``; ``d/dself = ±1`` (0 at 0), flat in ``other``."""
+        return _binary_method(_COPYSIGN, self, other)
+
+    def fmod(self, other: Value | float) -> Value:
+        """C's ``fmod``: the remainder with the sign of ``self`` (``math.fmod``)."""
+        return _binary_method(_FMOD, self, other)
+
+    def hypot(self, *others: Value | float) -> Value:
+        """``sqrt(self**2 + other**2 + ...)`` without overflow; derivative 0 at the origin."""
+        return apply_op(_HYPOT, self, *others)  # type: ignore[no-any-return]
+
+    def maximum(self, other: Value | float) -> Value:
+        """The larger of the two; at a tie each side gets half the gradient."""
+        return _binary_method(_MAXIMUM, self, other)
+
+    def minimum(self, other: Value | float) -> Value:
+        """The smaller of the two; at a tie each side gets half the gradient."""
+        return _binary_method(_MINIMUM, self, other)
+
+    def clamp(self, low: Value | float | None = None, high: Value | float | None = None) -> Value:
+        """``self`` limited to ``[low, high]`` (``None``: no limit on that side), as torch.
+
+        The gradient goes to ``self`` when ``low <= self <= high`` (boundaries
+        included), to ``low`` below and to ``high`` above; ``low > high``
+        gives ``high``.
+        """
+        lower: Any = -math.inf if low is None else low
+        upper: Any = math.inf if high is None else high
+        return apply_op(_CLAMP, self, lower, upper)  # type: ignore[no-any-return]
+
+    def __floor__(self) -> Value:
+        return self.floor()
+
+    def __ceil__(self) -> Value:
+        return self.ceil()
+
+    def __trunc__(self) -> Value:
+        return self.trunc()
+
+    def __round__(self, ndigits: int | None = None) -> Value:
+        """``round(v)`` is a Value (a piecewise-constant node, derivative 0), as in torch.
+
+        ``round(v, n)`` is ``v.round(n)``, torch's ``round(v, decimals=n)``:
+        ``round(x * 10**n) / 10**n``, which may differ from Python's
+        correctly rounded ``round(float, n)`` at a decimal tie (2.675).
+        """
+        return self.round() if ndigits is None else self.round(ndigits)
+
+    def __mod__(self, other: Value | float) -> Value:
+        return _apply_right(_MOD, self, other)
+
+    def __rmod__(self, other: float) -> Value:
+        return _apply_left(_MOD, other, self)
+
+    def __floordiv__(self, other: Value | float) -> Value:
+        return _apply_right(_FLOORDIV, self, other)
+
+    def __rfloordiv__(self, other: float) -> Value:
+        return _apply_left(_FLOORDIV, other, self)
+
+    def __divmod__(self, other: Value | float) -> tuple[Value, Value]:
+        quotient = _apply_right(_FLOORDIV, self, other)
+        if quotient is NotImplemented:
+            return NotImplemented
+        return quotient, _apply_right(_MOD, self, other)
+
+    def __rdivmod__(self, other: float) -> tuple[Value, Value]:
+        quotient = _apply_left(_FLOORDIV, other, self)
+        if quotient is NotImplemented:
+            return NotImplemented  # type: ignore[no-any-return]
+        return quotient, _apply_left(_MOD, other, self)
+
     # -- gradients --------------------------------------------------------
 
     def backward(
@@ -408,10 +742,6 @@ class Value:
         for node in topological_order(self):
             node.grad = empty
 
-    def item(self) -> float:
-        """The number, as a float (as ``torch.Tensor.item``)."""
-        return self.data
-
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
         return Value(self.data, self.label)
@@ -419,30 +749,60 @@ class Value:
     # -- Python number protocol -------------------------------------------
 
     def __float__(self) -> float:
+        if SWITCHED:
+            _data_read(self, "float")
         return self.data
 
     def __int__(self) -> int:
+        if SWITCHED:
+            _data_read(self, "int")
         return int(self.data)
 
+    def __index__(self) -> int:
+        """A Value holding an integer works as an index or a count (``range(v)``)."""
+        if SWITCHED:
+            _data_read(self, "index")
+        data = self.data
+        if not data.is_integer():
+            raise TypeError(
+                f"a Value used as an index or a count must hold an integer, got {data!r}; "
+                "round it first (math.floor(v), round(v)) or use int(v)"
+            )
+        return int(data)
+
     def __bool__(self) -> bool:
+        if SWITCHED:
+            _data_read(self, "bool")
         return bool(self.data)
+
+    def item(self) -> float:
+        """The number as a plain float, on purpose (as torch's ``item()``): it never warns."""
+        return self.data
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
 
     def __lt__(self, other: Value | float) -> bool:
+        if SWITCHED:
+            _data_read(self, "compare")
         number = _compare_operand(other)
         return NotImplemented if number is None else self.data < number
 
     def __le__(self, other: Value | float) -> bool:
+        if SWITCHED:
+            _data_read(self, "compare")
         number = _compare_operand(other)
         return NotImplemented if number is None else self.data <= number
 
     def __gt__(self, other: Value | float) -> bool:
+        if SWITCHED:
+            _data_read(self, "compare")
         number = _compare_operand(other)
         return NotImplemented if number is None else self.data > number
 
     def __ge__(self, other: Value | float) -> bool:
+        if SWITCHED:
+            _data_read(self, "compare")
         number = _compare_operand(other)
         return NotImplemented if number is None else self.data >= number
 
@@ -541,6 +901,14 @@ def _pack(op: Op, operands: Sequence[Any]) -> tuple[Any, Any]:
     return operands[0], None
 
 
+def _binary_method(op: Op, x: Value, other: Any) -> Value:
+    """A method's ``x.op(other)``: like an operator, but a bad operand is a TypeError."""
+    result = _apply_right(op, x, other)
+    if result is NotImplemented:
+        _operand_number(op, other)  # raises, naming the operand
+    return result
+
+
 def _compare_operand(other: Any) -> float | None:
     if type(other) is Value:
         data: float = other.data
@@ -565,7 +933,7 @@ def _restore_graph(table: list[Any]) -> Value:
             nodes.append(entry)
             continue
         name, operand_codes, data, grad, label = entry
-        op = OPS[name]
+        op = op_by_name(name)  # a clear error when a custom op is not registered here
         operands = [nodes[x] if type(x) is int else x for x in operand_codes]
         node: Value = _new(Value)
         node.data, node.grad, node.label = data, grad, label
@@ -960,3 +1328,6 @@ def _value_list(name: str, values: Value | Sequence[Value]) -> list[Value]:
     if not items:
         raise ValueError(f"gradients(): {name} is empty; give at least one Value")
     return items
+
+
+set_value_apply(apply_op)

@@ -19,6 +19,7 @@ that a compiled graph refills for every batch).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from .engine import Value, dot, logsumexp, total
@@ -199,13 +200,54 @@ def log_softmax(
     return _log_softmax_one(logits)  # type: ignore[arg-type]
 
 
+_ONE_OUTPUT = (
+    "a model with one output fits binary_cross_entropy_with_logits (labels 0/1), "
+    "hinge (labels -1/+1) or mse"
+)
+
+
+def _check_probabilities(target: Sequence[object], n_classes: int) -> None:
+    """Class probabilities: floats (or Value placeholders), at least 0, summing to 1."""
+    if len(target) != n_classes:
+        raise ValueError(
+            f"cross_entropy: {n_classes} logits need {n_classes} class "
+            f"probabilities, got {len(target)}"
+        )
+    numbers = [p for p in target if not isinstance(p, Value)]  # placeholders are refilled
+    if numbers and all(type(p) is int for p in target):
+        raise ValueError(
+            f"cross_entropy got {n_classes} scores and {n_classes} integer targets {target!r}: "
+            "integers are class indices, so this looks like a batch of one-output scores; "
+            f"{_ONE_OUTPUT}. A batch for cross_entropy is a list of logit lists, and class "
+            "probabilities are floats (as in torch)"
+        )
+    values = [float(p) for p in numbers]  # type: ignore[arg-type]
+    if any(not p >= 0.0 for p in values):
+        raise ValueError(
+            f"cross_entropy class probabilities must be at least 0, got {target!r}; "
+            "for independent yes/no targets use binary_cross_entropy_with_logits per output"
+        )
+    if len(values) == n_classes and abs(math.fsum(values) - 1.0) > 1e-9:
+        raise ValueError(
+            f"cross_entropy class probabilities must sum to 1 (within 1e-9), got {target!r} "
+            f"(sum {math.fsum(values)!r}); for independent yes/no targets use "
+            "binary_cross_entropy_with_logits per output"
+        )
+
+
 def _cross_entropy_one(logits: Sequence[Scalar], target: int | Sequence[Scalar]) -> Value:
+    if not isinstance(logits, Sequence):
+        raise ValueError(
+            f"cross_entropy needs a list of class scores (one logit per class), got one score "
+            f"{logits!r}; {_ONE_OUTPUT}"
+        )
+    if len(logits) == 1:
+        raise ValueError(
+            f"cross_entropy needs at least 2 class scores, got 1 ({logits!r}): the softmax of "
+            f"one score is always 1, so the loss is 0 and nothing is learnt; {_ONE_OUTPUT}"
+        )
     if isinstance(target, Sequence):  # class probabilities, as torch accepts
-        if len(target) != len(logits):
-            raise ValueError(
-                f"cross_entropy: {len(logits)} logits need {len(logits)} class "
-                f"probabilities, got {len(target)}"
-            )
+        _check_probabilities(target, len(logits))
         return -dot([_target(p) for p in target], _log_softmax_one(logits))
     if type(target) is not int or not 0 <= target < len(logits):
         raise ValueError(
@@ -225,23 +267,35 @@ def cross_entropy(
     ``torch.nn.functional.cross_entropy``): the loss is then
     ``-sum_i p_i * log_softmax(z)_i``; a one-hot ``p`` gives the same loss as
     its index, with a graph that does not depend on which class is true.
+    Probabilities are floats, at least 0, summing to 1 within 1e-9 (Value
+    placeholders are not checked: a compiled graph refills them).
 
     Args:
-        logits: One sample's raw class scores, or a list of them (a batch).
+        logits: One sample's raw class scores (at least 2), or a list of them
+            (a batch).
         target_index: The true class or its probabilities (a list of them for a batch).
 
     Returns:
         The loss; for a batch, its mean over the samples.
 
     Raises:
-        ValueError: If a target index is out of range, a probability list has
-            the wrong length, or a batch is empty or mismatched.
+        ValueError: If there are fewer than 2 class scores (one output: the
+            message names the losses that fit), a target index is out of
+            range, a probability list has the wrong length, a negative entry,
+            a sum other than 1 or only integers, or a batch is empty or
+            mismatched.
     """
+    if isinstance(logits, Value) or not isinstance(logits, Sequence):
+        raise ValueError(
+            f"cross_entropy needs a list of class scores (one logit per class), got one score "
+            f"{logits!r}; {_ONE_OUTPUT}"
+        )
     if _is_matrix(logits):
         if not isinstance(target_index, Sequence) or len(target_index) != len(logits):
+            got = len(target_index) if isinstance(target_index, Sequence) else target_index
             raise ValueError(
                 f"cross_entropy: a batch of {len(logits)} logit lists needs as many "
-                f"target indices (or probability lists), got {target_index!r}"
+                f"target indices (or probability lists), got {got!r}"
             )
         return _mean(
             [

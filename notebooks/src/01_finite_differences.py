@@ -185,6 +185,23 @@ print("exact d/dw (w sin w) at w = 0.5:", 0.5 * math.cos(0.5) + math.sin(0.5),
       " backward:", values[500].grad)
 
 # %% [markdown]
+# The functions above were written for floats, with the standard `math`
+# module. `tinygrad_lite.math` is a drop-in for it: change the import (here
+# by rebinding the name `math`) and the very same `f` and `loss`, unchanged,
+# give exact derivatives through `tinygrad_lite.grad`.
+
+# %%
+import tinygrad_lite.math
+from tinygrad_lite import grad
+
+math = tinygrad_lite.math  # instead of `import math`: f and loss are untouched
+print(f"grad(f)(0.7) = {grad(f)(x0):.15f}   (exact {exact:.15f})")
+calls = 0
+exact_gradient = grad(loss)(ws)
+print(f"grad(loss): {n} partials from {calls} evaluation of the loss, largest gap to "
+      f"backward above: {max(abs(a - b) for a, b in zip(exact_gradient, analytic)):.1e}")
+
+# %% [markdown]
 # Finite differences stay useful as a **check**: `tinygrad_lite.gradcheck`
 # compares `backward()` with central differences (torch's tolerances), and
 # the test suite runs every op through it.
