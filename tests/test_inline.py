@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import Graph, expression_graphs
+from strategies import OP_INPUTS, Graph, expression_graphs
 
 from tinygrad_lite.engine import Value, topological_order
 from tinygrad_lite.inline import Source, TraceError, forward_source, local_sources, trace
@@ -59,19 +59,13 @@ def _locals(op: Op, point: list[float], out: float) -> list[Any]:
     return list(op.local_grads(point, out))
 
 
-def _arity_count(op: Op) -> int:
-    return {UNARY: 1, BINARY: 2}.get(op.arity, 5)
-
-
 @pytest.mark.parametrize("name", sorted(OPS))
 @given(data=st.data())
 def test_inlined_rules_equal_the_rules_bit_for_bit(name: str, data: st.DataObject) -> None:
     op = OPS[name]
-    count = _arity_count(op)
-    if op.name == "dot":
-        count = 5  # two weights, two inputs, a bias
-    names = _names(op, count)
-    point = [data.draw(st.one_of(st.sampled_from(EDGES), st.floats())) for _ in names]
+    args = data.draw(OP_INPUTS[name])  # the op's own operand count (a custom op fixes it)
+    point = [data.draw(st.one_of(st.just(a), st.sampled_from(EDGES), st.floats())) for a in args]
+    names = _names(op, len(point))
     forward = forward_source(op, names)
     try:
         expected = _call(op, point)
