@@ -115,6 +115,33 @@ def test_attribute_reads_stay_plain() -> None:
     assert neuron.__dict__["_registered"] == ["w", "b"]
 
 
+def test_walks_never_touch_an_instance_dict() -> None:
+    # NOTE: on CPython 3.11, reading obj.__dict__ turns the compact attribute
+    # storage into a real dict and every later self.w read gets about twice as
+    # slow; the walks must read attributes with getattr only.
+    touched: list[str] = []
+
+    class Spy(Neuron):
+        def __getattribute__(self, name: str) -> Any:
+            if name == "__dict__":
+                touched.append(name)
+            return object.__getattribute__(self, name)
+
+    spy = Spy(3, seed=0)
+    model = Sequential(Linear(3, 3, seed=0), ReLU())
+    model.append(spy)
+    model.parameters()
+    dict(model.named_parameters())
+    model.load_state_dict(model.state_dict())
+    model.eval().train()
+    list(model.modules())
+    repr(model)
+    model.predict_floats([[1.0, 2.0, 3.0]])
+    model.zero_grad()
+    len(model), model[2], model[1:]
+    assert touched == []
+
+
 def test_super_init_is_optional_and_harmless() -> None:
     class WithSuper(Module):
         def __init__(self) -> None:

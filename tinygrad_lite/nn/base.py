@@ -4,9 +4,12 @@ Sits on :mod:`tinygrad_lite.engine`. A Module registers what it holds by
 itself: assigning a :class:`~tinygrad_lite.engine.Value`, a Module, or a
 list, tuple or dict of them (nested as deep as you like) to an attribute
 records the attribute's name, in assignment order. The objects stay ordinary
-instance attributes (in ``__dict__``), so reading ``self.w`` on the hot path
-costs what it always did; only the *write* goes through
-:meth:`Module.__setattr__`, which appends the name to a list beside them.
+instance attributes, so reading ``self.w`` on the hot path costs what it
+always did; only the *write* goes through :meth:`Module.__setattr__`, which
+appends the name to a list beside them. (The walks read attributes with
+``getattr``, never through ``__dict__``: on CPython 3.11 touching an
+instance's ``__dict__`` turns its compact attribute storage into a real
+dict, and every later ``self.w`` gets about twice as slow.)
 
 Everything else follows from that list: :meth:`Module.parameters`,
 :meth:`Module.named_parameters` (names follow the attribute path,
@@ -75,6 +78,11 @@ def _is_member(value: Any) -> bool:
     return True
 
 
+def _is_data_descriptor(cls: type, name: str) -> bool:
+    """True when ``name`` is a property (or another data descriptor) of ``cls``."""
+    return hasattr(type(getattr(cls, name, None)), "__set__")
+
+
 def _items(container: Any) -> Iterator[tuple[str, Any]]:
     if type(container) is dict:
         return iter(container.items())
@@ -92,9 +100,8 @@ def _direct(value: Any, path: str) -> Iterator[tuple[str, Value | Module]]:
 
 def _gather(module: Module, found: list[Value], seen: set[int]) -> None:
     """Append every Value under ``module`` (through containers and sub-Modules) to ``found``."""
-    attributes = module.__dict__
-    for name in attributes.get("_registered", ()):
-        value = attributes[name]
+    for name in getattr(module, "_registered", ()):
+        value = getattr(module, name)
         kind = type(value)
         if kind is Value:
             found.append(value)
@@ -183,9 +190,8 @@ class Module:
         object.__setattr__(self, name, value)
         if name in _UNREGISTERED:
             return
-        attributes = self.__dict__
-        registry: list[str] | None = attributes.get("_registered")
-        if name in attributes and _is_member(value):
+        registry: list[str] | None = getattr(self, "_registered", None)
+        if _is_member(value) and not _is_data_descriptor(type(self), name):
             if registry is None:
                 object.__setattr__(self, "_registered", [name])
             elif name not in registry:
@@ -195,7 +201,7 @@ class Module:
 
     def __delattr__(self, name: str) -> None:
         object.__delattr__(self, name)
-        registry: list[str] | None = self.__dict__.get("_registered")
+        registry: list[str] | None = getattr(self, "_registered", None)
         if registry is not None and name in registry:
             registry.remove(name)
 
@@ -203,9 +209,8 @@ class Module:
 
     def _members(self) -> Iterator[tuple[str, Value | Module]]:
         """Every Value and Module held directly (through containers), with its path."""
-        attributes = self.__dict__
-        for name in list(attributes.get("_registered", ())):
-            yield from _direct(attributes[name], name)
+        for name in list(getattr(self, "_registered", ())):
+            yield from _direct(getattr(self, name), name)
 
     def parameters(self, recurse: bool = True) -> list[Value]:
         """Every parameter, each once, in the order of :meth:`named_parameters`.

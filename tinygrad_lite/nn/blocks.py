@@ -263,12 +263,11 @@ class Sequential(Module):
             raise ValueError(
                 f"a Sequential stage name must be a non-empty str without '.', got {name!r}"
             )
-        if name in self.__dict__:
+        if name in getattr(self, "_registered", ()):
             raise ValueError(f"Sequential already has a stage named {name!r}")
 
     def _stages(self) -> list[Module]:
-        attributes = self.__dict__
-        return [attributes[name] for name in attributes.get("_registered", ())]
+        return [getattr(self, name) for name in getattr(self, "_registered", ())]
 
     def append(self, module: Module) -> Sequential:
         """Add ``module`` as the last stage (named by its position); returns self."""
@@ -278,7 +277,7 @@ class Sequential(Module):
         return self
 
     def __len__(self) -> int:
-        return len(self.__dict__.get("_registered", ()))
+        return len(getattr(self, "_registered", ()))
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._stages())
@@ -292,7 +291,7 @@ class Sequential(Module):
     def __getitem__(self, index: int | slice) -> Module | Sequential:
         stages = self._stages()
         if isinstance(index, slice):
-            names = self.__dict__.get("_registered", [])[index]
+            names = getattr(self, "_registered", [])[index]
             return Sequential(dict(zip(names, stages[index], strict=True)))
         return stages[index]
 
@@ -313,7 +312,7 @@ class Sequential(Module):
 
     def _config(self) -> dict[str, Any] | None:
         stages = []
-        for name, stage in zip(self.__dict__.get("_registered", []), self._stages(), strict=True):
+        for name, stage in zip(getattr(self, "_registered", []), self._stages(), strict=True):
             config = stage._config()
             if config is None:
                 return None
