@@ -202,6 +202,9 @@ class Layer(Module):
         out = self.outputs(x)
         return out[0] if len(out) == 1 else out
 
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        return self.forward(x)
+
     def _float_steps(self) -> list[FloatStep]:
         return [
             (
@@ -291,6 +294,9 @@ class MLP(Module):
         """The output: one Value if the last layer has one neuron (as micrograd), else a list."""
         out = self.outputs(x)
         return out[0] if len(out) == 1 else out
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        return self.forward(x)
 
     def _float_steps(self) -> list[FloatStep]:
         return [step for layer in self.layers for step in layer._float_steps()]
