@@ -12,6 +12,8 @@ Workloads, each run side by side in this one process:
   forward and backward.
 * **wide sum** — ``sum()`` of N = 1e5 leaves, forward and backward.
 * **bytes per node** — memory held by a 1e5-step chain (tracemalloc).
+* **Rosenbrock grad** — ``grad(rosenbrock)`` at 10,000 points, the functional
+  API plain against ``jit=True`` (recorded once, replayed compiled).
 
 Implementations: micrograd 0.1.0 (when installed), tinygrad_lite eager,
 tinygrad_lite compiled (:class:`tinygrad_lite.graph.Graph`: built once, the
@@ -417,6 +419,26 @@ def wide_floor(n: int) -> Callable[[], None]:
     return run
 
 
+def rosenbrock(p: Any) -> Any:
+    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+
+
+def rosenbrock_points(n: int) -> list[list[float]]:
+    rng = random.Random(0)
+    return [[rng.uniform(-2.0, 2.0), rng.uniform(-1.0, 3.0)] for _ in range(n)]
+
+
+def rosenbrock_gradients(points: list[list[float]], jit: bool) -> Callable[[], list[Any]]:
+    """``grad(rosenbrock)`` at every point, plain or with ``jit=True`` (first call included)."""
+    from tinygrad_lite import grad
+
+    def run() -> list[Any]:
+        gradient = grad(rosenbrock, jit=jit)  # NOTE: a fresh function: its recording is timed
+        return [gradient(point) for point in points]
+
+    return run
+
+
 def bytes_per_node(value_type: Any, n: int) -> float:
     """Bytes held per op node by an n-step chain (2 ops per step), after backward."""
     tracemalloc.start()
@@ -526,6 +548,18 @@ def main() -> None:
     record("wide sum 1e5", "tinygrad_lite total()", measure(wide(Value, 100_000, True), repeats))
     record("wide sum 1e5", "float floor", measure(wide_floor(100_000), repeats))
 
+    print("== grad(rosenbrock) at 10,000 points: plain vs jit=True")
+    points = rosenbrock_points(10_000)
+    plain_gradients = rosenbrock_gradients(points, jit=False)()
+    jit_gradients = rosenbrock_gradients(points, jit=True)()
+    results["jit_equals_plain"] = plain_gradients == jit_gradients
+    few = 1 if args.quick else 3
+    record("rosenbrock grad 1e4", "plain grad()", measure(rosenbrock_gradients(points, False), few))
+    record(
+        "rosenbrock grad 1e4", "grad(jit=True)", measure(rosenbrock_gradients(points, True), few)
+    )
+    print(f"  jit gradients equal plain ones bit for bit: {results['jit_equals_plain']}")
+
     memory = {"tinygrad_lite": bytes_per_node(Value, 100_000)}
     if have_micrograd:
         memory["micrograd"] = bytes_per_node(micrograd_engine.Value, 100_000)
@@ -566,6 +600,10 @@ def _table(results: dict[str, Any]) -> str:
         "Bytes per op node (1e5-step chain, after backward): "
         + ", ".join(f"{k} {v:.0f}" for k, v in memory.items())
     )
+    jit = results["workloads"].get("rosenbrock grad 1e4", {})
+    if len(jit) == 2:
+        ratio = jit["plain grad()"]["median"] / jit["grad(jit=True)"]["median"]
+        lines.append(f"grad(rosenbrock) at 10,000 points: jit=True is {ratio:.1f}x plain")
     if "first_step_bit_identical" in results:
         lines.append(
             "moons step: first-step loss bit-identical to micrograd: "

@@ -23,7 +23,16 @@ from .engine import (
     topological_order,
     total,
 )
-from .functional import grad, hessian, hvp, jacfwd, jacobian, jvp, value_and_grad
+from .functional import (
+    DataDependentWarning,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jvp,
+    value_and_grad,
+)
 from .graph import Graph
 from .losses import (
     binary_cross_entropy_with_logits,
@@ -135,6 +144,7 @@ __all__ = [
     "AdamW",
     "CosineLR",
     "CustomOp",
+    "DataDependentWarning",
     "Dataset",
     "Dropout",
     "GradcheckEntry",

@@ -24,7 +24,8 @@ import keyword
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
-from .engine import Value, _real_to_float, apply_op
+from .engine import Value, apply_op
+from .engine.coerce import real_to_float as _real_to_float
 from .ops import BINARY, BUILTIN_OPS, OPS, UNARY, VARIADIC, Op
 from .ops.base import register
 

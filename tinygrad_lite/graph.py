@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import GRAPH_LOCK, Value, _backpropagate, topological_order
+from .engine import GRAPH_LOCK, Value, topological_order
+from .engine.walk import backpropagate as _backpropagate
 from .inline import forward_source, local_sources
 from .kernels import accumulate_into_none
 from .ops import BINARY, UNARY, VARIADIC, Op

@@ -23,6 +23,9 @@ one forward sweep per input, on the same op table. Transformations compose
 inner one returns Values wired into the outer graph. At the top level,
 results are floats.
 
+``jit=True`` (:mod:`.jit`) records ``f``'s graph on the first call of each
+shape and replays it compiled on later ones, with the same results.
+
 ``f`` must return Values: a plain number for Value inputs cannot depend on
 them, and is refused with a ``TypeError`` that names ``tinygrad_lite.math``
 (the usual cause is ``math.sin(x)``, which turns ``x`` into a float).
@@ -31,6 +34,16 @@ them, and is refused with a ``TypeError`` that names ``tinygrad_lite.math``
 from __future__ import annotations
 
 from .forward import hvp, jacfwd, jvp
+from .jit import DataDependentWarning
 from .reverse import grad, hessian, jacobian, value_and_grad
 
-__all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jvp", "value_and_grad"]
+__all__ = [
+    "DataDependentWarning",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jvp",
+    "value_and_grad",
+]

@@ -23,14 +23,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, _constant, topological_order
+from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.value import _constant
 from ..ops import BINARY, UNARY, VARIADIC
+from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux
 from .tracing import Argnums, Trace, check_transform, outputs_of, real, trace
 from .trees import flatten, same_shape, short_repr, unflatten
 
 
-def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
+def jvp(
+    f: Callable[..., Any], primals: Any, tangents: Any, *, jit: bool = False
+) -> tuple[Any, Any]:
     """The value of ``f`` and its Jacobian-vector product ``J(primals) @ tangents``.
 
     As in JAX, ``primals`` is the tuple of ``f``'s positional arguments and
@@ -44,6 +48,10 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
             real number or a list/tuple of them.
         primals: The point: ``f``'s positional arguments.
         tangents: The direction, shaped like ``primals``.
+        jit: Keep ``f``'s recorded graph (per shape, by the function object)
+            and replay it compiled on later calls with new numbers; the sweep
+            then runs over the recorded nodes. See
+            :mod:`tinygrad_lite.functional.jit`.
 
     Returns:
         ``(f(*primals), tangent)``, both with the shape of ``f``'s result:
@@ -67,6 +75,8 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
             f"jvp() needs one tangent per primal, got {len(args)} primal(s) and "
             f"{len(directions)} tangent(s)"
         )
+    if jit:
+        return jit_for(f, lambda: _jvp_jit(f)).run(args, {}, directions)  # type: ignore[no-any-return]
     return _jvp("jvp", f, args, directions, "tangents")
 
 
@@ -287,6 +297,13 @@ def _jvp(
     name: str, f: Callable[..., Any], args: Sequence[Any], directions: Sequence[Any], what: str
 ) -> tuple[Any, Any]:
     run = trace(name, f, tuple(args), {}, tuple(range(len(args))))
+    return _finish_jvp(name, run, args, directions, what)
+
+
+def _seeds(
+    name: str, run: Trace, args: Sequence[Any], directions: Sequence[Any], what: str
+) -> list[Any]:
+    """The tangent of every input, checked to be shaped like its primal."""
     seeds: list[Any] = []
     for position, (structure, direction) in enumerate(zip(run.structures, directions, strict=True)):
         where = what if name == "hvp" else f"{what}[{position}]"
@@ -304,6 +321,13 @@ def _jvp(
                     f"got {type(leaf).__name__}: {short_repr(leaf)}"
                 )
             seeds.append(number)
+    return seeds
+
+
+def _finish_jvp(
+    name: str, run: Trace, args: Sequence[Any], directions: Sequence[Any], what: str
+) -> tuple[Any, Any]:
+    seeds = _seeds(name, run, args, directions, what)
     outputs, structure = outputs_of(name, run.result)
     order = _order(outputs, leaves=run.nested)
     graph = _keeps_graph(run, order, seeds)
@@ -311,3 +335,33 @@ def _jvp(
     output_tangents = _output_tangents(outputs, tangent, graph)
     values = outputs if graph else [out.data for out in outputs]
     return unflatten(structure, iter(values)), unflatten(structure, iter(output_tangents))
+
+
+def _jvp_jit(f: Callable[..., Any]) -> Jit:
+    """``jvp(f, ..., jit=True)``: f's graph recorded once per shape, the sweep over its nodes."""
+
+    def plain(directions: Any, *args: Any) -> Any:
+        return _jvp("jvp", f, args, directions, "tangents")
+
+    def finish(run: Trace, directions: Any) -> Any:
+        args = [unflatten(s, iter(run.inputs)) for s in run.structures]
+        return _finish_jvp("jvp", run, args, directions, "tangents")
+
+    def compile_replay(run: Trace) -> Any:
+        outputs, structure = outputs_of("jvp", run.result)
+        order = _order(outputs, leaves=False)
+        replay = GraphReplay(run, outputs)
+        primals = [unflatten(s, iter(run.inputs)) for s in run.structures]
+
+        def replayed(numbers: list[float], directions: Any) -> Any:
+            seeds = _seeds("jvp", run, primals, directions, "tangents")
+            with GRAPH_LOCK:
+                replay.forward(numbers)
+                tangent = tangents(order, dict(zip(run.inputs, seeds, strict=True)))
+                output_tangents = _output_tangents(outputs, tangent, False)
+                values = [out.data for out in outputs]
+            return unflatten(structure, iter(values)), unflatten(structure, iter(output_tangents))
+
+        return replayed
+
+    return Jit("jvp", f, None, plain, finish, compile_replay)

@@ -15,12 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, _constant, topological_order
+from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.value import _constant
+from ..graph import Graph
+from .jit import GraphReplay, Jit, check_aux
 from .tracing import Argnums, Trace, check_output, check_transform, outputs_of, trace
 from .trees import map_leaves, short_repr, unflatten
 
 
-def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
+def grad(
+    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False, *, jit: bool = False
+) -> Callable[..., Any]:
     """The gradient of a scalar function: ``x -> df/dx``.
 
     For ``f(x_1, ..., x_n)`` and ``argnums = i`` the new function returns
@@ -36,6 +41,11 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
         argnums: The position, or tuple of positions, to differentiate.
         has_aux: ``f`` returns a pair ``(output, aux)``; only ``output`` is
             differentiated and the new function returns ``(gradient, aux)``.
+        jit: Record ``f``'s graph on the first call of each shape and replay
+            it compiled on later calls with new numbers (same results, to the
+            last bit; see :mod:`tinygrad_lite.functional.jit` for what counts
+            as a shape, and for functions that read the data, which are
+            recorded on every call).
 
     Returns:
         The gradient function. It accepts keyword arguments too, passed to
@@ -60,11 +70,18 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
         _, aux, gradients = value_grad_and_aux("grad", f, args, kwargs, argnums, positions, has_aux)
         return (gradients, aux) if has_aux else gradients
 
-    return gradient
+    if not jit:
+        return gradient
+
+    def shaped(result: tuple[Any, Any, Any]) -> Any:
+        _, aux, gradients = result
+        return (gradients, aux) if has_aux else gradients
+
+    return _jit_value_and_grad("grad", f, argnums, positions, has_aux, shaped)
 
 
 def value_and_grad(
-    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
+    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False, *, jit: bool = False
 ) -> Callable[..., Any]:
     """Like :func:`grad`, but also return ``f``'s value: ``x -> (f(x), df/dx)``.
 
@@ -75,6 +92,7 @@ def value_and_grad(
         argnums: The position, or tuple of positions, to differentiate.
         has_aux: ``f`` returns ``(output, aux)``; the new function then
             returns ``((output, aux), gradient)``.
+        jit: Replay the compiled graph after the first call, as for :func:`grad`.
 
     Returns:
         A function returning ``(value, gradient)``.
@@ -94,10 +112,19 @@ def value_and_grad(
         )
         return ((value, aux), gradients) if has_aux else (value, gradients)
 
-    return value_and_gradient
+    if not jit:
+        return value_and_gradient
+
+    def shaped(result: tuple[Any, Any, Any]) -> Any:
+        value, aux, gradients = result
+        return ((value, aux), gradients) if has_aux else (value, gradients)
+
+    return _jit_value_and_grad("value_and_grad", f, argnums, positions, has_aux, shaped)
 
 
-def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def jacobian(
+    f: Callable[..., Any], argnums: Argnums = 0, *, jit: bool = False
+) -> Callable[..., Any]:
     """The Jacobian of a function with one or more outputs: ``J_ij = d f_i / d x_j``.
 
     ``f`` returns a tree of numbers (say a list of ``m``); the new function
@@ -112,6 +139,7 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         f: A function of real numbers (or lists/tuples of them) returning a
             real number or a list/tuple of them.
         argnums: The position, or tuple of positions, to differentiate.
+        jit: Replay the compiled graph after the first call, as for :func:`grad`.
 
     Returns:
         The Jacobian function.
@@ -126,10 +154,12 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         [(5.0, 2.0), (1.0, 1.0)]
     """
     positions = check_transform("jacobian", f, argnums)
-    return _jacobian("jacobian", f, argnums, positions)
+    return _jacobian("jacobian", f, argnums, positions, jit)
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def hessian(
+    f: Callable[..., Any], argnums: Argnums = 0, *, jit: bool = False
+) -> Callable[..., Any]:
     """The Hessian of a scalar function: ``H_ij = d2 f / dx_i dx_j``.
 
     Built by composition, ``jacobian(grad(f))``: the inner gradient is a
@@ -141,6 +171,8 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         f: A scalar function, as for :func:`grad`.
         argnums: The position, or tuple of positions, to differentiate; a
             tuple gives a tuple of tuples of blocks, as in JAX.
+        jit: Record the gradient's graph (and the function's) once per shape
+            and replay it compiled, as for :func:`grad`.
 
     Returns:
         The Hessian function.
@@ -157,7 +189,7 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     def gradient(*args: Any, **kwargs: Any) -> Any:
         return value_grad_and_aux("hessian", f, args, kwargs, argnums, positions, False)[2]
 
-    return _jacobian("hessian", gradient, argnums, positions)
+    return _jacobian("hessian", gradient, argnums, positions, jit)
 
 
 # ---------------------------------------------------------------------------
@@ -174,7 +206,12 @@ def value_grad_and_aux(
     has_aux: bool,
 ) -> tuple[Any, Any, Any]:
     """``(value, aux, gradient)`` of a scalar ``f`` at ``args``."""
-    run = trace(name, f, args, kwargs, positions)
+    return _finish_value_and_grad(name, trace(name, f, args, kwargs, positions), argnums, has_aux)
+
+
+def _finish_value_and_grad(
+    name: str, run: Trace, argnums: Argnums, has_aux: bool
+) -> tuple[Any, Any, Any]:
     output, aux = _split_aux(name, run.result) if has_aux else (run.result, None)
     check_output(name, output)
     gradients, create_graph = gradients_of(output, run)
@@ -185,15 +222,79 @@ def value_grad_and_aux(
 
 
 def _jacobian(
-    name: str, f: Callable[..., Any], argnums: Argnums, positions: tuple[int, ...]
+    name: str, f: Callable[..., Any], argnums: Argnums, positions: tuple[int, ...], jit: bool
 ) -> Callable[..., Any]:
-    def jacobian_function(*args: Any, **kwargs: Any) -> Any:
-        run = trace(name, f, args, kwargs, positions)
+    def finish(run: Trace, extra: Any = None) -> Any:
         outputs, structure = outputs_of(name, run.result)
         rows = [run.rebuild(gradients_of(output, run)[0], argnums) for output in outputs]
         return unflatten(structure, iter(rows))
 
-    return jacobian_function
+    def jacobian_function(*args: Any, **kwargs: Any) -> Any:
+        return finish(trace(name, f, args, kwargs, positions))
+
+    if not jit:
+        return jacobian_function
+
+    def compile_replay(run: Trace) -> Any:
+        outputs, structure = outputs_of(name, run.result)
+        replay = GraphReplay(run, outputs)
+        graphs = [Graph(output) for output in outputs]
+
+        def replayed(numbers: list[float], extra: Any) -> Any:
+            with GRAPH_LOCK:
+                replay.forward(numbers)
+                rows = [run.rebuild(replay.gradients(graph), argnums) for graph in graphs]
+            return unflatten(structure, iter(rows))
+
+        return replayed
+
+    return Jit(name, f, positions, _plain_call(jacobian_function), finish, compile_replay)
+
+
+def _plain_call(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as Jit calls its plain fallback (with the call's extra argument first)."""
+
+    def call(extra: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return call
+
+
+def _jit_value_and_grad(
+    name: str,
+    f: Callable[..., Any],
+    argnums: Argnums,
+    positions: tuple[int, ...],
+    has_aux: bool,
+    shaped: Callable[[tuple[Any, Any, Any]], Any],
+) -> Callable[..., Any]:
+    """``grad``/``value_and_grad`` with ``jit``: one compiled graph per recorded shape."""
+
+    def plain(extra: Any, *args: Any, **kwargs: Any) -> Any:
+        return shaped(value_grad_and_aux(name, f, args, kwargs, argnums, positions, has_aux))
+
+    def finish(run: Trace, extra: Any) -> Any:
+        return shaped(_finish_value_and_grad(name, run, argnums, has_aux))
+
+    def compile_replay(run: Trace) -> Any:
+        output, aux = _split_aux(name, run.result) if has_aux else (run.result, None)
+        check_output(name, output)
+        replay = GraphReplay(run, [output])
+        if has_aux:
+            check_aux(aux, set(replay.forward_graph.nodes))
+        graph = replay.forward_graph
+
+        def replayed(numbers: list[float], extra: Any) -> Any:
+            with GRAPH_LOCK:
+                replay.forward(numbers)
+                gradients = replay.gradients(graph)
+                value = output.data
+                plain_aux = _plain(aux) if has_aux else None
+            return shaped((value, plain_aux, run.rebuild(gradients, argnums)))
+
+        return replayed
+
+    return Jit(name, f, positions, plain, finish, compile_replay)
 
 
 def gradients_of(output: Value, run: Trace) -> tuple[list[Any], bool]:
@@ -211,15 +312,18 @@ def gradients_of(output: Value, run: Trace) -> tuple[list[Any], bool]:
         node.is_leaf and not node.is_constant and id(node) not in run.ours for node in nodes
     )
     touched = [*nodes, *inputs]
-    saved = [node.grad for node in touched]
-    try:
-        for node in inputs:
-            node.grad = 0.0
-        output.backward(create_graph=create_graph)
-        gradients: list[Any] = [node.grad for node in inputs]
-    finally:
-        for node, old in zip(touched, saved, strict=True):
-            node.grad = old
+    # NOTE: under the engine's lock, so a backward in another thread can not
+    # add to a .grad between its saving and its restoring here.
+    with GRAPH_LOCK:
+        saved = [node.grad for node in touched]
+        try:
+            for node in inputs:
+                node.grad = 0.0
+            output.backward(create_graph=create_graph)
+            gradients: list[Any] = [node.grad for node in inputs]
+        finally:
+            for node, old in zip(touched, saved, strict=True):
+                node.grad = old
     if create_graph:
         # NOTE: a constant gradient stays a node, so that an enclosing
         # transformation sees a Value (a plain number would be refused there).

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value, _real_to_float, is_grad_enabled
+from ..engine import Value, is_grad_enabled
+from ..engine.coerce import real_to_float as _real_to_float
 from .trees import LEAF, Structure, flatten, short_repr, unflatten
 
 Argnums = int | tuple[int, ...]
@@ -28,6 +29,11 @@ class _Nesting(threading.local):
 
 
 _nesting = _Nesting()
+
+
+def nesting_depth() -> int:
+    """How many transformed functions are running in this thread."""
+    return _nesting.depth
 
 
 @dataclass
@@ -50,6 +56,10 @@ class Trace:
 
     def rebuild(self, values: Sequence[Any], argnums: Argnums) -> Any:
         """``values`` (one per input) in the shape of the arguments."""
+        if isinstance(argnums, int) and len(self.structures[0]) == len(values) + 1:
+            first = self.structures[0][0]
+            if first is not LEAF and first[0] is list:  # one flat list: the common case
+                return list(values)
         leaves = iter(values)
         trees = [unflatten(structure, leaves) for structure in self.structures]
         return trees[0] if isinstance(argnums, int) else tuple(trees)
@@ -99,13 +109,13 @@ def trace(
     inputs: list[Value] = []
     ours: set[int] = set()
     structures: list[Structure] = []
-    holds_value = False
+    given_values = False
     for position in positions:
         leaves, paths, structure = flatten(args[position], f"argument {position}")
         nodes = []
         for leaf, path in zip(leaves, paths, strict=True):
             if type(leaf) is Value:
-                holds_value = True
+                given_values = True
                 node = leaf + 0.0  # a node of its own: see the module docstring
             else:
                 number = real(leaf)
@@ -123,8 +133,8 @@ def trace(
     others = [a for i, a in enumerate(args) if i not in positions]
     nested = (
         _nesting.depth > 0
-        or holds_value
-        or any(_holds_value(a) for a in (*others, *kwargs.values()))
+        or given_values
+        or any(holds_value(a) for a in (*others, *kwargs.values()))
     )
     _nesting.depth += 1
     try:
@@ -134,7 +144,7 @@ def trace(
     return Trace(result, structures, inputs, ours, nested)
 
 
-def _holds_value(tree: Any) -> bool:
+def holds_value(tree: Any) -> bool:
     """True if a Value sits anywhere in ``tree`` (any depth; a cycle is walked once)."""
     seen: set[int] = set()
     stack = [tree]

@@ -11,7 +11,8 @@ import operator
 from collections.abc import Callable
 from typing import Any, Protocol, SupportsFloat, SupportsIndex, cast, overload
 
-from ..engine import Value, _number, apply_op
+from ..engine import Value, apply_op
+from ..engine.coerce import number as _number
 from ..ops import OPS
 
 Real = SupportsFloat | SupportsIndex

@@ -6,7 +6,7 @@ an op is written infix when it is binary and its symbol is an operator
 (``+ - * / ** % //``), as ``symbol(args)`` otherwise, and the n-ary ``dot``
 and ``total`` as the sums they stand for; a user-defined op shows its own
 symbol. The local derivatives come from ``op.local_grads``, called exactly as
-``engine._backpropagate`` calls them, so the replayed gradients are the
+the engine's kernels (``engine.walk.backpropagate``) apply them, so the replayed gradients are the
 engine's to the last bit.
 """
 
@@ -86,7 +86,7 @@ def is_commutative(op: Op) -> bool:
 
 
 def local_grads(node: Value) -> list[Any]:
-    """``d node / d operand`` for each operand, called as ``engine._backpropagate`` calls it."""
+    """``d node / d operand`` for each operand, called as the engine's chain rule calls it."""
     op = node.op_def
     assert op is not None
     data = [x.data if type(x) is Value else x for x in node.operands]

@@ -1,0 +1,64 @@
+"""The ``Value`` engine: scalar nodes that record a graph, and reverse-mode backward.
+
+Sits on :mod:`tinygrad_lite.ops` (the op table) and under everything else.
+A :class:`Value` holds one float. Arithmetic on Values returns new Values
+that remember the op and their parents, so the expression becomes a graph;
+:meth:`Value.backward` walks that graph once, from the output back to the
+leaves, and applies the chain rule::
+
+    d out / d parent += (d out / d node) * (d node / d parent)
+
+The local factor ``d node / d parent`` comes from the op table, which is the
+only place an op's derivative is written.
+
+The package, one job per module:
+
+* :mod:`.value`: the node, the one place nodes are born, its arithmetic and
+  Python protocols, pickling; :mod:`.methods`: the rest of the op set as
+  methods; :mod:`.nary`: ``total``, ``dot``, ``logsumexp``;
+* :mod:`.walk`: the topological sort and the chain rule, under one lock;
+  :mod:`.grads`: ``gradients()``, as ``torch.autograd.grad``;
+* :mod:`.checks`: reads of a Value's number, and ``detect_anomaly``;
+  :mod:`.coerce`: which numbers are accepted.
+
+Design notes (why it is fast):
+
+* A node is one object with ``__slots__``: no closure, no ``set`` or ``list``
+  of children. Parents sit in two slots (``_a``, ``_b``); only n-ary ops
+  (:func:`total`, :func:`dot`) keep a tuple. Graphs hold no reference cycles,
+  so reference counting frees them the moment the output is dropped.
+* The topological sort is iterative and marks nodes in a slot instead of
+  filling a ``set``: no recursion limit, no hashing.
+* The chain rule runs one generated kernel per node
+  (:mod:`tinygrad_lite.kernels`), made from the op's own rule; n-ary
+  forwards (``dot``, ``total``) are straight-line code made the same way.
+* Ops check one module-level list to learn that no thread is in a special
+  mode (:mod:`tinygrad_lite.modes`); the thread-local state is read only
+  when some thread is.
+* ``backward`` holds one lock, so threads that share leaves or intermediate
+  nodes lose no gradient and never disturb each other's sort marks.
+"""
+
+from __future__ import annotations
+
+from ..modes import detect_anomaly, is_grad_enabled, no_grad
+from .checks import GradientLostWarning
+from .grads import gradients
+from .nary import dot, logsumexp, total
+from .value import Value, apply_op
+from .walk import GRAPH_LOCK, topological_order
+
+__all__ = [
+    "GRAPH_LOCK",
+    "GradientLostWarning",
+    "Value",
+    "apply_op",
+    "detect_anomaly",
+    "dot",
+    "gradients",
+    "is_grad_enabled",
+    "logsumexp",
+    "no_grad",
+    "topological_order",
+    "total",
+]

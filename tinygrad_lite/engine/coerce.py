@@ -1,0 +1,53 @@
+"""Which numbers a Value accepts, and their floats.
+
+Sits at the bottom of :mod:`tinygrad_lite.engine`, on the standard library
+only. A real number becomes a float with IEEE's answer where Python would
+raise: an int or Fraction beyond the float range is ``±inf``,
+``Decimal('sNaN')`` is nan, a numpy bool counts as the bool it is.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import numbers
+from typing import Any
+
+__all__ = ["ACCEPTED", "number", "real_to_float"]
+
+ACCEPTED = "int, float, bool, fractions.Fraction, decimal.Decimal or a numpy real or bool scalar"
+"""What the messages name as accepted numbers."""
+
+
+def real_to_float(x: Any) -> float | None:
+    """The float for an accepted real number, or None when ``x`` is not one."""
+    if isinstance(x, (numbers.Real, decimal.Decimal)):
+        try:
+            return float(x)
+        except OverflowError:  # an int or Fraction beyond the float range
+            positive: bool = x > 0  # type: ignore[operator]
+            return math.inf if positive else -math.inf
+        except ValueError:
+            # NOTE: Decimal('sNaN') refuses float(); IEEE turns a signaling NaN
+            # into a quiet one on any arithmetic, so it is nan here.
+            if isinstance(x, decimal.Decimal) and x.is_snan():
+                return math.nan
+            raise
+    if _is_numpy_bool(x):  # numpy.bool_ is no numbers.Real, but a bool all the same
+        return 1.0 if x else 0.0
+    return None
+
+
+def _is_numpy_bool(x: Any) -> bool:
+    kind = type(x)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
+
+
+def number(x: Any) -> float | None:
+    """A number operand as a float (None when it is not a real number)."""
+    if type(x) is int:
+        try:
+            return float(x)
+        except OverflowError:
+            return math.inf if x > 0 else -math.inf
+    return real_to_float(x)

@@ -1,0 +1,196 @@
+"""Walking a recorded graph: the topological sort and the chain rule.
+
+Sits under :mod:`.value` (whose ``backward`` calls it), on the op table and
+:mod:`tinygrad_lite.kernels`. It never names the Value class: the type of
+the node being walked is the type an operand must have to be a node (a
+binary node's operand slot holds a Value, a float constant or None).
+
+One lock, :data:`GRAPH_LOCK`, is held by everything that walks a graph's
+marks or accumulates its gradients: backward, the sort, the compiled
+replay, ``gradients()``. It is reentrant, because backward sorts, and a
+``create_graph`` backward records new nodes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..kernels import make_kernel
+from ..ops import BINARY, UNARY, VARIADIC, Op
+
+if TYPE_CHECKING:
+    from .value import Value
+
+__all__ = [
+    "GRAPH_LOCK",
+    "accumulate_graph",
+    "backpropagate",
+    "backpropagate_graph",
+    "backward_order",
+    "topological_order",
+]
+
+GRAPH_LOCK = threading.RLock()
+"""Held while a graph's marks or gradients change (reentrant)."""
+
+
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
+    """Every node ``root`` depends on, each once, parents before children.
+
+    Iterative depth-first search: no recursion, so any depth works. Visited
+    nodes are marked in a slot (a fresh token per call) instead of a ``set``.
+
+    Args:
+        root: The output node; it comes last.
+        leaves: Include leaf nodes (``backward`` skips them: they only receive).
+    """
+    if root._op is None:
+        return [root] if leaves else []
+    with GRAPH_LOCK:
+        return _order(root, leaves)
+
+
+def _order(root: Value, leaves: bool) -> list[Value]:
+    node_type = type(root)
+    visiting = object()
+    done = object()
+    order: list[Value] = []
+    emit = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark is visiting:  # every parent is emitted: emit the node
+            node._mark = done
+            emit(node)
+            continue
+        if mark is done:  # reached again through another child
+            continue
+        node._mark = visiting
+        push(node)
+        # _b is None (unary) or a float constant: both skipped below
+        parents = node._a if node._op.arity == VARIADIC else (node._a, node._b)  # type: ignore[union-attr]
+        for parent in parents:
+            if type(parent) is not node_type or parent._mark is done:
+                continue
+            if parent._op is not None:
+                push(parent)
+            elif leaves:
+                parent._mark = done
+                emit(parent)
+    return order
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The non-leaf nodes of ``root``'s graph in topological order, their ``.grad`` reset to 0.0.
+
+    The sort of :func:`topological_order` specialised for backward: leaves
+    are never visited (they only receive), and each node's gradient is
+    cleared as it is emitted instead of in a second pass. A parent is pushed
+    only when it is an op node not yet emitted: it can never be an ancestor
+    still being visited, since the graph has no cycle.
+    """
+    if root._op is None:
+        return []
+    node_type = type(root)
+    visiting = object()
+    done = object()
+    order: list[Value] = []
+    emit = order.append
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark is visiting:
+            node._mark = done
+            node.grad = 0.0
+            emit(node)
+            continue
+        if mark is done:
+            continue
+        node._mark = visiting
+        push(node)
+        if node._op.arity == VARIADIC:  # type: ignore[union-attr]
+            # n-ary operands are always Values (numbers are lifted to constants)
+            for parent in node._a:
+                if parent._op is not None and parent._mark is not done:
+                    push(parent)
+            continue
+        parent = node._a
+        if type(parent) is node_type and parent._op is not None and parent._mark is not done:
+            push(parent)
+        parent = node._b
+        if type(parent) is node_type and parent._op is not None and parent._mark is not done:
+            push(parent)
+    return order
+
+
+def _install_kernel(op: Op, node_type: type) -> Callable[[Value], None]:
+    """Make ``op``'s backward kernel on first use (n-ary ops: one per operand count)."""
+    if op.arity != VARIADIC:
+        kernel = make_kernel(op, None, node_type)
+    else:
+        by_count: dict[int, Callable[[Value], None]] = op.derived.setdefault("kernels", {})
+
+        def kernel(node: Value) -> None:
+            count = len(node._a)
+            unrolled = by_count.get(count)
+            if unrolled is None:
+                unrolled = by_count[count] = make_kernel(op, count, node_type)
+            unrolled(node)
+
+    op.kernel = kernel
+    return kernel
+
+
+def backpropagate(order: list[Value]) -> None:
+    """The chain rule on floats, from the output (last in ``order``) back: one kernel per node."""
+    for node in reversed(order):
+        kernel = node._op.kernel  # type: ignore[union-attr]
+        if kernel is None:
+            kernel = _install_kernel(node._op, type(node))  # type: ignore[arg-type]
+        kernel(node)
+
+
+def backpropagate_graph(order: list[Value]) -> None:
+    """The same chain rule on Values (``create_graph=True``): every product is recorded."""
+    for node in reversed(order):
+        op: Op = node._op  # type: ignore[assignment]
+        g: Any = node.grad
+        arity = op.arity
+        if arity == BINARY:
+            operands: Sequence[Any] = (node._a, node._b)
+            locals_: Sequence[Any] = op.local_grads(node._a, node._b, node)
+        elif arity == UNARY:
+            operands, locals_ = (node._a,), (op.local_grads(node._a, node),)
+        else:
+            operands = node._a
+            locals_ = op.local_grads(operands, node)
+        for operand, local in zip(operands, locals_, strict=True):
+            if type(operand) is type(node):
+                accumulate_graph(operand, _times(g, local))
+
+
+def _times(g: Any, local: Any) -> Any:
+    # Skip recording multiplications by the constants 1 and -1.
+    if type(local) is float:
+        if local == 1.0:
+            return g
+        if local == -1.0:
+            return -g
+    return g * local
+
+
+def accumulate_graph(node: Value, contribution: Any) -> None:
+    """``node.grad += contribution`` on Values: a zero (or None) gradient is replaced."""
+    old: Any = node.grad
+    if old is None or (type(old) is float and old == 0.0):
+        node.grad = contribution
+    else:
+        node.grad = old + contribution

@@ -1,0 +1,327 @@
+"""``jit=True`` for the functional API: record ``f`` once, replay the compiled graph.
+
+Sits on :mod:`.tracing` and :mod:`tinygrad_lite.graph`, under :mod:`.reverse`
+and :mod:`.forward`, whose transformations take the flag. The first call
+with a given *shape* records ``f``'s graph, as the plain transformation
+does, and compiles it (:class:`~tinygrad_lite.graph.Graph`); later calls with
+new numbers of that shape write them into the recorded input leaves and
+replay forward and backward (or the forward sweep of ``jvp``), building no
+node. The results equal the plain transformation's to the last bit.
+
+A shape is what the graph is made of besides the differentiated numbers:
+the nesting of the differentiated arguments, and every other argument and
+keyword argument (compared with ``==``; a plain number there is a constant
+of the graph, so a new one records again). Up to :data:`CACHE_SIZE` shapes
+are kept per function, the least recently used dropped first.
+
+**A wrong graph is never replayed.** A graph is a straight line: it can not
+re-take a Python ``if`` on the data. So while ``f`` is being recorded,
+every read of a Value's number (a comparison, ``bool()``, ``float()``,
+``int()``, an index) marks it *data-dependent*; such a function is recorded
+afresh on every call (as without ``jit``), and a
+:class:`DataDependentWarning` says once where the read happened. What jit can
+not see, as in JAX: Python numbers that ``f`` reads from a closure or a
+global are constants of the recorded graph (Values it closes over are fine:
+the replay reads their current ``.data``).
+
+Nested calls (inside another transformation, or given Values) and calls
+inside ``no_grad`` are not replayed: they run the plain transformation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import sys
+import threading
+import warnings
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..engine import Value, is_grad_enabled, total
+from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
+from ..graph import Graph
+from ..modes import Switch
+from .tracing import Trace, holds_value, nesting_depth, real, trace
+from .trees import flatten, short_repr
+
+__all__ = ["CACHE_SIZE", "DataDependentWarning", "Jit", "NotReplayableError"]
+
+CACHE_SIZE = 8
+"""Recorded shapes kept per jitted function."""
+
+_FLOATS = {float}
+
+_READS = {
+    "float": "float()",
+    "int": "int()",
+    "index": "use as an index or a count",
+    "bool": "bool() (an if or a while on it)",
+    "compare": "a comparison",
+}
+
+
+class DataDependentWarning(UserWarning):
+    """``jit=True`` found a read of a Value's number while recording, so it records every call.
+
+    The recorded graph could take the other branch of an ``if`` on new
+    numbers; rather than ever replay a wrong graph, the function runs as
+    without ``jit``. Write the branch with ops (``maximum``, ``relu``,
+    ``clamp``, ...) to make it replayable.
+    """
+
+
+class NotReplayableError(Exception):
+    """A recording that can not be replayed, and why (reported once, then run plain)."""
+
+
+class _Tracer:
+    """Told about every read of a Value's number while ``f`` is recorded (modes.Mode.tracer)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def read(self, value: Value, how: str) -> None:
+        if self.reason is None:
+            self.reason = f"{_READS.get(how, how)} of a Value at {_user_line()}"
+
+
+def _levels_to_user() -> int:
+    """The ``stacklevel`` that makes a warning point at the first frame outside the package."""
+    frame = sys._getframe(2)  # the caller of the function that warns
+    level = 2
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _user_line() -> str:
+    """``file:line`` of the innermost frame outside this package (the user's code)."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+# A replay takes the differentiated numbers (flat, in order) and the call's
+# extra argument (jvp's tangents; None otherwise), and returns the result.
+Replay = Callable[[list[float], Any], Any]
+
+
+class Jit:
+    """The cache of recorded shapes of one transformed function, and the dispatch.
+
+    Args:
+        name: The transformation's name, for messages (``"grad"``).
+        f: The user's function.
+        positions: The differentiated argument positions (None: every positional one).
+        plain: The transformation without jit (nested calls, no_grad), called
+            with the call's extra argument and then its arguments.
+        finish: The plain transformation's work after recording: (Trace,
+            extra) to the result.
+        compile_replay: A Trace (recorded under the tracer) to its replay, or
+            raises :class:`NotReplayableError`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        f: Callable[..., Any],
+        positions: tuple[int, ...] | None,
+        plain: Callable[..., Any],
+        finish: Callable[[Trace, Any], Any],
+        compile_replay: Callable[[Trace], Replay],
+    ) -> None:
+        self.name = name
+        self.f = f
+        self.positions = positions
+        self.plain = plain
+        self.finish = finish
+        self.compile_replay = compile_replay
+        self.entries: list[tuple[Any, Any, Replay]] = []  # (shape, constants, replay), newest last
+        self.warned = False
+        self.recordings = 0
+        self.replays = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.run(args, kwargs, None)
+
+    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any], extra: Any) -> Any:
+        """The transformation at ``args``: replayed when this shape was recorded."""
+        positions = tuple(range(len(args))) if self.positions is None else self.positions
+        if nesting_depth() > 0 or not is_grad_enabled() or len(args) <= max(positions):
+            return self.plain(extra, *args, **kwargs)
+        # NOTE: a Value among the differentiated arguments makes _shape give up
+        # (the call is nested); among the others it is looked for here.
+        shape, numbers = self._shape(args, positions)
+        if len(positions) == len(args) and not kwargs:
+            constants: Any = None
+        else:
+            constants = ([a for i, a in enumerate(args) if i not in positions], kwargs)
+            if holds_value(constants):
+                numbers = None
+        if numbers is None:  # nested, or not a number: the plain path does it (or says why)
+            return self.plain(extra, *args, **kwargs)
+        replay = self._find(shape, constants)
+        if replay is not None:
+            self.replays += 1
+            return replay(numbers, extra)
+        tracer = _Tracer()
+        with Switch("tracer", tracer):
+            run = trace(self.name, self.f, args, kwargs, positions)
+        self.recordings += 1
+        if tracer.reason is not None:
+            self._warn_once(f"it reads the data: {tracer.reason}")
+            return self.finish(run, extra)
+        try:
+            replay = self.compile_replay(run)
+        except NotReplayableError as why:
+            self._warn_once(str(why))
+            return self.finish(run, extra)
+        self._store(shape, constants, replay)
+        return replay(numbers, extra)
+
+    def _shape(
+        self, args: tuple[Any, ...], positions: tuple[int, ...]
+    ) -> tuple[Any, list[float] | None]:
+        """The nesting of the differentiated arguments and their numbers (None: not numbers)."""
+        structures: list[Any] = []
+        numbers: list[float] = []
+        for position in positions:
+            argument = args[position]
+            kind = type(argument)
+            if kind is float:
+                numbers.append(argument)
+                structures.append(None)
+            elif (kind is list or kind is tuple) and set(map(type, argument)) == _FLOATS:
+                numbers.extend(argument)  # the common flat case, checked at C speed
+                structures.append((kind, len(argument)))
+            else:
+                leaves, _, structure = flatten(argument, f"argument {position}")
+                for leaf in leaves:
+                    number = real(leaf)
+                    if number is None:
+                        return None, None
+                    numbers.append(number)
+                structures.append(tuple(structure))
+        return (len(args), tuple(structures)), numbers
+
+    def _find(self, shape: Any, constants: Any) -> Replay | None:
+        entries = self.entries
+        if entries:  # the most recent shape first, without the lock (a read of one item)
+            known, recorded, replay = entries[-1]
+            if known == shape and (recorded is constants or _same_constants(recorded, constants)):
+                return replay
+        with self._lock:
+            for i, (known, recorded, replay) in enumerate(self.entries):
+                if known == shape and _same_constants(recorded, constants):
+                    self.entries.append(self.entries.pop(i))  # most recently used last
+                    return replay
+        return None
+
+    def _store(self, shape: Any, constants: Any, replay: Replay) -> None:
+        try:
+            kept = copy.deepcopy(constants)  # so an argument changed in place is noticed
+        except Exception:  # an object that can not be copied: compared by identity
+            kept = constants
+        with self._lock:
+            self.entries.append((shape, kept, replay))
+            del self.entries[:-CACHE_SIZE]
+
+    def _warn_once(self, why: str) -> None:
+        if self.warned:
+            return
+        self.warned = True
+        name = getattr(self.f, "__qualname__", repr(self.f))
+        warnings.warn(
+            f"{self.name}(..., jit=True) of {name}: {why}; a replay could follow the wrong "
+            "graph, so it is recorded again on every call (as without jit)",
+            DataDependentWarning,
+            stacklevel=_levels_to_user(),
+        )
+
+
+def _same_constants(recorded: Any, given: Any) -> bool:
+    """Whether the non-differentiated arguments match the recorded ones (== where defined)."""
+    try:
+        result = recorded == given
+    except Exception:  # numpy arrays and the like: no single truth value
+        return False
+    return result is True
+
+
+_JVP_CACHES: weakref.WeakKeyDictionary[Any, Jit] = weakref.WeakKeyDictionary()
+_JVP_LOCK = threading.Lock()
+
+
+def jit_for(f: Callable[..., Any], make: Callable[[], Jit]) -> Jit:
+    """The :class:`Jit` kept for ``f`` itself (``jvp`` is called with ``f`` every time)."""
+    with _JVP_LOCK:
+        try:
+            jit = _JVP_CACHES.get(f)
+        except TypeError:  # not weakly referenceable: nothing to keep it by
+            return make()
+        if jit is None:
+            jit = make()
+            with contextlib.suppress(TypeError):  # not weakly referenceable after all
+                _JVP_CACHES[f] = jit
+        return jit
+
+
+# ---------------------------------------------------------------------------
+# Replays built on compiled graphs.
+
+
+class GraphReplay:
+    """The recorded graph of some outputs, compiled: set the inputs, replay forward.
+
+    Args:
+        run: The recording.
+        outputs: The Values to recompute (each must be a node of the recording).
+    """
+
+    def __init__(self, run: Trace, outputs: Sequence[Value]) -> None:
+        self.inputs = run.inputs
+        root = outputs[0] if len(outputs) == 1 else total(outputs)
+        self.forward_graph = Graph(root)
+        self.outputs = list(outputs)
+        ours = run.ours
+        # Leaves the function closed over (model weights, say): their .grad is
+        # the user's, saved and restored around each backward.
+        self.outside = [
+            leaf for leaf in self.forward_graph.nodes if leaf.is_leaf and id(leaf) not in ours
+        ]
+
+    def forward(self, numbers: list[float]) -> None:
+        """Write ``numbers`` into the input leaves and recompute every node."""
+        for leaf, number in zip(self.inputs, numbers, strict=True):
+            leaf.data = number
+        self.forward_graph.forward()
+
+    def gradients(self, output_graph: Graph) -> list[Any]:
+        """``d output / d input`` for every input (compiled backward); .grad left as it was."""
+        saved = [leaf.grad for leaf in self.outside]
+        try:
+            for leaf in self.inputs:
+                leaf.grad = 0.0
+            output_graph.backward()
+            return [leaf.grad for leaf in self.inputs]
+        finally:
+            for leaf, grad in zip(self.outside, saved, strict=True):
+                leaf.grad = grad
+
+
+def check_aux(aux: Any, graph_nodes: set[Value]) -> None:
+    """An aux tree is replayable when every Value in it is recomputed by the graph."""
+    leaves, _, _ = flatten(aux, "aux")
+    for leaf in leaves:
+        if type(leaf) is Value and leaf not in graph_nodes:
+            raise NotReplayableError(
+                f"its aux holds a Value the output does not depend on ({short_repr(leaf)}), "
+                "which a replay would leave stale"
+            )
