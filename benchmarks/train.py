@@ -3,6 +3,8 @@
 Usage::
 
     .venv/bin/python benchmarks/train.py [--figures docs] [--datasets moons,iris]
+    .venv/bin/python benchmarks/train.py --optimizers [--rates 0.003,0.01,...]
+    .venv/bin/python benchmarks/train.py --forward
 
 For each data set: load it (seed 0), build the model of
 ``tinygrad_lite.train.default_settings``, train it with ``fit`` (seed 0, no
@@ -12,17 +14,33 @@ accuracies, as a Markdown table, against the quality bar (test accuracy
 Exits with status 1 when a run misses the bar. With ``--figures DIR`` it also
 writes ``DIR/<dataset>-boundary.png`` and ``DIR/<dataset>-history.png`` from
 the same runs (the README's figures).
+
+``--optimizers`` sweeps every optimizer of ``tinygrad_lite.train.OPTIMIZERS``
+over a range of learning rates with each data set's default recipe, and
+prints the test accuracies, marking the rates that clear the bar on every
+data set and the optimizer's default rate (how those defaults were chosen).
+
+``--forward`` times one forward pass of micrograd's demo model,
+``MLP(2, [16, 16, 1])``, over 100 points, next to the same network written
+as ``Sequential(Linear, ReLU, ...)`` and as a custom ``Module``, and one
+``parameters()`` call (median of repeated runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
+import random
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tinygrad_lite import datasets, train
+from tinygrad_lite.nn import MLP, Layer, Linear, Module, ReLU, Sequential
 
 BAR = {"iris": 0.95, "moons": 0.97, "circles": 0.97, "blobs": 0.99}
 """The minimum test accuracy of each data set."""
@@ -51,7 +69,7 @@ def run(name: str, figures: Path | None) -> dict[str, object]:
         "dataset": name,
         "model": f"MLP {widths} {settings.activation}",
         "recipe": (
-            f"{settings.optimizer} lr {settings.lr}, batch {settings.batch_size}, "
+            f"{settings.optimizer} lr {settings.learning_rate}, batch {settings.batch_size}, "
             f"{settings.schedule or 'constant'}"
         ),
         "points": f"{len(data.X_train)}/{len(data.X_test)}",
@@ -63,14 +81,88 @@ def run(name: str, figures: Path | None) -> dict[str, object]:
     }
 
 
+def sweep(names: list[str], rates: list[float]) -> None:
+    """Test accuracy of every optimizer at every rate, with each data set's recipe."""
+    loaded = {name: datasets.load(name, seed=0) for name in names}
+    print("| optimizer | lr | " + " | ".join(names) + " | clears every bar |")
+    print("|---|---:|" + "---:|" * len(names) + "---|")
+    for optimizer, (_, default) in train.OPTIMIZERS.items():
+        for lr in sorted({*rates, default}):
+            accuracies = []
+            for name in names:
+                settings = train.default_settings(name)
+                data = loaded[name]
+                model = train.make_model(
+                    data, settings.hidden, settings.activation, settings.loss, seed=0
+                )
+                arguments = {**settings.fit_arguments(), "optimizer": optimizer, "lr": lr}
+                train.fit(model, data, seed=0, progress=False, **arguments)
+                accuracies.append(train.accuracy(model, data.X_test, data.y_test))
+            ok = all(a >= BAR[n] for a, n in zip(accuracies, names, strict=True))
+            mark = f"{lr:g}" + (" (default)" if lr == default else "")
+            cells = " | ".join(f"{a:.3f}" for a in accuracies)
+            print(f"| {optimizer} | {mark} | {cells} | {'yes' if ok else 'no'} |", flush=True)
+
+
+class _Net(Module):
+    """The demo network as a custom Module."""
+
+    def __init__(self) -> None:
+        self.l1 = Layer(2, 16, seed=0)
+        self.l2 = Layer(16, 16, seed=1)
+        self.l3 = Layer(16, 1, activation=None, seed=2)
+
+    def forward(self, x: Any) -> Any:
+        return self.l3(self.l2.outputs(self.l1.outputs(x)))
+
+
+def _median_ms(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def forward() -> None:
+    """Forward-pass timings of the demo network in three spellings."""
+    rng = random.Random(0)
+    points = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(100)]
+    models: dict[str, Module] = {
+        "MLP(2, [16, 16, 1])": MLP(2, [16, 16, 1], seed=0),
+        "Sequential(Linear, ReLU, ...)": Sequential(
+            Linear(2, 16, seed=0), ReLU(), Linear(16, 16, seed=1), ReLU(), Linear(16, 1, seed=2)
+        ),
+        "custom Module of 3 Layers": _Net(),
+    }
+    print("| model | forward, 100 points (ms) | parameters() (ms) |")
+    print("|---|---:|---:|")
+    for label, model in models.items():
+        run = _median_ms(lambda m=model: [m(x) for x in points], 40)
+        listing = _median_ms(model.parameters, 400)
+        print(f"| {label} | {run:.2f} | {listing:.4f} |", flush=True)
+
+
 def main() -> int:
     """Run every data set, print the table; 1 when a run misses the bar."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", type=Path, help="also write the figures into this directory")
     parser.add_argument("--datasets", default=",".join(BAR), help="comma-separated names")
+    parser.add_argument("--optimizers", action="store_true", help="sweep the learning rates")
+    parser.add_argument("--rates", default="0.003,0.01,0.03,0.1,0.3,1", help="for --optimizers")
+    parser.add_argument("--forward", action="store_true", help="time forward passes")
     args = parser.parse_args()
     names = args.datasets.split(",")
-    print(f"# default recipes, seed 0 (Python {platform.python_version()}, {platform.machine()})")
+    print(f"# Python {platform.python_version()}, {platform.machine()}")
+    if args.forward:
+        forward()
+        return 0
+    if args.optimizers:
+        sweep(names, [float(rate) for rate in args.rates.split(",")])
+        return 0
+    print("# default recipes, seed 0")
     print()
     print(
         "| data set | model | recipe | train/test points | epochs | seconds "

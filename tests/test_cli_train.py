@@ -29,7 +29,10 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(argv)
+    try:
+        status = main(argv)
+    except SystemExit as done:  # argparse: a malformed command line, or --help
+        status = done.code if isinstance(done.code, int) else 1
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -120,7 +123,7 @@ def test_other_data_sets_and_flags(
         (["--dataset", "moons", "--activation", "gelu"], "unknown --activation 'gelu'"),
         (["--dataset", "moons", "--loss", "l1"], "unknown --loss 'l1'"),
         (["--dataset", "moons", "--schedule", "exp"], "unknown --schedule 'exp'"),
-        (["--dataset", "moons", "--noise", "-0.1"], "--noise must be a number >= 0"),
+        (["--dataset", "moons", "--noise", "-0.1"], "--noise must be a number in [0, 1000000]"),
         (["--dataset", "moons", "--seed", "x"], "--seed must be an integer"),
         (["--dataset", "iris", "--n-samples", "50"], "do not apply to iris"),
     ],
@@ -220,3 +223,98 @@ def test_demo_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     status, _, stderr = run(["demo", "--out", str(blocker)], capsys)
     assert status == 2
     assert "tinygrad-lite demo: error: cannot write to --out directory" in stderr
+
+
+# -- polish and hardening (issues 15 and 18) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--dataset", "moons", "--seed", "-5"],
+            "--seed must be an integer in [0, 4294967295], got '-5'",
+        ),
+        (
+            ["--dataset", "moons", "--n-samples", "3"],
+            "--n-samples must be an integer in [5, 1000000], got '3'",
+        ),
+        (
+            ["--dataset", "blobs", "--n-samples", "8"],
+            "--n-samples must be an integer in [9, 1000000]",
+        ),
+        (
+            ["--dataset", "moons", "--noise", "1e154"],
+            "--noise must be a number in [0, 1000000], got '1e154'",
+        ),
+        (["--dataset", "moons", "--noise", "inf"], "--noise must be a number in [0, 1000000]"),
+        (["--dataset", "moons", "--n-samples", "9" * 5000], "--n-samples must be an integer in"),
+    ],
+    ids=["negative-seed", "few-samples", "few-blobs", "huge-noise", "inf-noise", "5000-digits"],
+)
+def test_out_of_range_flags_get_one_line_naming_the_flag(
+    flags: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, stdout, stderr = run(["train", *flags, "--out", str(tmp_path / "out")], capsys)
+    assert status == 2 and stdout == ""
+    assert stderr.count("\n") == 1
+    assert stderr.startswith("tinygrad-lite train: error: ")
+    assert message in stderr
+    assert "scikit-learn" not in stderr and "random_state" not in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_noise_1e154_in_a_subprocess_is_one_line_and_status_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tinygrad_lite", "train", "--dataset", "moons", "--noise", "1e154",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train"],
+        ["train", "--dataset", "moons", "--bogus"],
+        ["frobnicate"],
+        [],
+        ["train", "--dataset"],
+    ],
+    ids=["missing-dataset", "unknown-flag", "unknown-command", "no-command", "flag-without-value"],
+)
+def test_argparse_errors_are_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    status, stdout, stderr = run(argv, capsys)
+    assert status == 2 and stdout == ""
+    assert stderr.count("\n") == 1, stderr
+    assert stderr.startswith("tinygrad-lite") and "error: " in stderr and "--help" in stderr
+
+
+def test_help_still_works(capsys: pytest.CaptureFixture[str]) -> None:
+    status, stdout, _ = run(["train", "--help"], capsys)
+    assert status == 0 and "--dataset" in stdout and "adamw" in stdout
+
+
+def test_names_are_case_insensitive_and_one_epoch_is_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["train", "--dataset", "Moons", "--optimizer", "SGD", "--loss", "Cross_Entropy"]
+    argv += ["--n-samples", "40", "--epochs", "1", "--hidden", "4", "--no-progress", "--json"]
+    status, stdout, stderr = run([*argv, "--out", str(tmp_path)], capsys)
+    assert status == 0, stderr
+    assert "(1 epoch," in stdout and "1 epochs" not in stdout
+    assert "sgd lr 0.3" in stdout  # SGD's own default rate, not Adam's 0.01
+    assert json.loads(stdout.splitlines()[-1])["dataset"] == "moons"
+    assert (tmp_path / "moons-model.json").exists()
+
+
+def test_sgd_by_its_default_rate_trains_moons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the issue: SGD was left at Adam's 0.01 and reached 0.86 on moons
+    argv = ["train", "--dataset", "moons", "--optimizer", "sgd", "--no-progress", "--json"]
+    status, stdout, stderr = run([*argv, "--out", str(tmp_path)], capsys)
+    assert status == 0, stderr
+    assert json.loads(stdout.splitlines()[-1])["test_accuracy"] >= 0.97

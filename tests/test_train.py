@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from tinygrad_lite import optim, train
 from tinygrad_lite.datasets import Dataset, load
 from tinygrad_lite.engine import Value
-from tinygrad_lite.nn import MLP
+from tinygrad_lite.nn import MLP, Dropout, Linear, Module, ReLU, Sequential
 from tinygrad_lite.train import History, accuracy, fit, make_model, predict
 
 pytest.importorskip("sklearn")
@@ -305,3 +306,171 @@ def test_import_needs_no_third_party_module() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# -- any Module, numpy, data checks (issues 15 and 18) --------------------------------
+
+
+def test_predict_and_accuracy_take_numpy_arrays(blobs: Dataset) -> None:
+    np = pytest.importorskip("numpy")
+    model = make_model(blobs, hidden=(5,), seed=3)
+    rows, labels = np.array(blobs.X_test), np.array(blobs.y_test)
+    assert predict(model, rows) == predict(model, blobs.X_test)
+    assert accuracy(model, rows, labels) == accuracy(model, blobs.X_test, blobs.y_test)
+    assert accuracy(model, rows.astype(np.float32), labels.astype(np.int64)) >= 0.0
+    with pytest.raises(ValueError, match=r"rows of numbers \(2-D\)"):
+        predict(model, np.array([0.1, 0.2]))
+
+
+class Net(Module):
+    """A student's model: the layers of MLP(2, [16, 16, 2]) as attributes."""
+
+    def __init__(self, twin: MLP) -> None:
+        self.l1, self.l2, self.l3 = twin.layers  # the same Layers, hence the same start
+        self.scale = 1.0  # a plain attribute, not a parameter
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        return self.l3.outputs(self.l2.outputs(self.l1.outputs(x)))
+
+
+def test_a_custom_net_trains_on_moons_like_mlp() -> None:
+    data = load("moons", n_samples=200, seed=0)
+    settings = train.default_settings("moons")
+    histories, accuracies = [], []
+    for custom in (False, True):
+        mlp = make_model(data, settings.hidden, seed=0)
+        model: Module = Net(make_model(data, settings.hidden, seed=0)) if custom else mlp
+        history = fit(
+            model, data, seed=0, progress=False, **{**settings.fit_arguments(), "epochs": 20}
+        )
+        assert history.compiled is not custom  # a custom forward is not recorded unasked
+        histories.append((history.train_loss, history.test_accuracy))
+        accuracies.append(accuracy(model, data.X_test, data.y_test))
+    # the compiled MLP and the eager Net: the same numbers, to the last bit
+    assert histories[0] == histories[1]
+    assert accuracies[0] == accuracies[1] >= 0.95
+
+
+def test_a_torch_style_model_trains_on_moons() -> None:
+    data = load("moons", n_samples=200, seed=0)
+    model = Sequential(
+        Linear(2, 16, seed=0), ReLU(), Linear(16, 16, seed=1), ReLU(), Linear(16, 2, seed=2)
+    )
+    history = fit(model, data, epochs=40, batch_size=16, schedule="cosine", progress=False)
+    assert history.compiled  # built-in blocks only: replayed
+    assert accuracy(model, data.X_test, data.y_test) >= 0.95
+
+
+def test_dropout_trains_eagerly_and_modes_come_back(moons: Dataset) -> None:
+    model = Sequential(Linear(2, 8, seed=0), ReLU(), Dropout(0.3, seed=0), Linear(8, 2, seed=1))
+    model[2].eval()  # a mode of the user's own, kept
+    history = fit(model, moons, epochs=3, batch_size=8, progress=False)
+    assert not history.compiled
+    assert [m.training for m in model.modules()] == [True, True, True, False, True]
+    model[2].train()
+    history = fit(model, moons, epochs=3, batch_size=8, progress=False)
+    assert not history.compiled
+    # measured in evaluation mode: the history's last accuracy is the model's
+    assert history.test_accuracy[-1] == accuracy(model, moons.X_test, moons.y_test)
+    assert model.training and model[2].training  # predict put the modes back too
+    with pytest.raises(ValueError, match="Dropout mask"):
+        fit(model, moons, epochs=1, progress=False, compile=True)
+
+
+@pytest.mark.parametrize("bad", [5, -1, 0.5, "a", None, True])
+def test_bad_labels_are_refused_before_training(bad: object, moons: Dataset) -> None:
+    with pytest.raises(ValueError, match=r"y_train\[3\] must be a class index 0\.\.1 \(an int\)"):
+        Dataset(
+            moons.name,
+            moons.X_train,
+            [*moons.y_train[:3], bad, *moons.y_train[4:]],  # type: ignore[list-item]
+            moons.X_test,
+            moons.y_test,
+            moons.class_names,
+            moons.feature_names,
+        )
+    # a Dataset changed after it was built is checked again by fit, before any step
+    data = load("moons", n_samples=40, seed=1)
+    data.y_train[3] = bad  # type: ignore[call-overload]
+    model = make_model(data, hidden=(4,), seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"y_train\[3\]"):
+        fit(model, data, epochs=2, progress=False)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.y_train.pop(), "X_train has 30 rows but y_train has 29 labels"),
+        (lambda d: d.y_train.append(0), "X_train has 30 rows but y_train has 31 labels"),
+        (lambda d: d.y_test.pop(), "X_test has 10 rows but y_test has 9 labels"),
+        (lambda d: d.X_train[0].append(1.0), r"X_train\[0\] must be a row of 2 numbers"),
+        (lambda d: d.X_test.__setitem__(1, [0.0, math.nan]), r"X_test\[1\]\[1\] must be a finite"),
+    ],
+    ids=["fewer-labels", "more-labels", "short-test-labels", "wide-row", "nan-feature"],
+)
+def test_misfit_rows_and_labels_fail_up_front(change: Any, message: str) -> None:
+    data = load("moons", n_samples=40, seed=1)
+    change(data)
+    model = make_model(data, hidden=(4,), seed=0)
+    before = model.state_dict()
+    calls: list[int] = []
+    with pytest.raises(ValueError, match=message):
+        fit(model, data, epochs=2, progress=False, callback=lambda h: calls.append(1))
+    assert calls == [] and model.state_dict() == before  # nothing trained
+
+
+def test_a_dataset_takes_numpy_arrays(moons: Dataset) -> None:
+    np = pytest.importorskip("numpy")
+    data = Dataset(
+        "mine",
+        np.array(moons.X_train),
+        np.array(moons.y_train),
+        np.array(moons.X_test),
+        np.array(moons.y_test),
+        moons.class_names,
+        moons.feature_names,
+    )
+    assert data.X_train == moons.X_train and type(data.y_train[0]) is int
+
+
+@pytest.mark.parametrize("name", sorted(train.OPTIMIZERS))
+def test_every_optimizer_trains_at_its_default_rate(name: str) -> None:
+    data = load("moons", n_samples=200, seed=0)
+    model = make_model(data, (16, 16), seed=0)
+    fit(model, data, optimizer=name, epochs=20, batch_size=16, schedule="cosine", progress=False)
+    assert accuracy(model, data.X_test, data.y_test) >= 0.9
+    assert train.Settings(optimizer=name).learning_rate == train.OPTIMIZERS[name][1]
+
+
+def test_a_ready_optimizer_must_fit_the_call(moons: Dataset) -> None:
+    model = make_model(moons, hidden=(4,), seed=0)
+    with pytest.raises(ValueError, match="set them on the ready optimizer"):
+        fit(model, moons, optimizer=optim.SGD(model.parameters(), lr=0.1), lr=0.5, progress=False)
+    with pytest.raises(ValueError, match="holds none of the parameters"):
+        fit(model, moons, optimizer=optim.SGD([Value(0.0)], lr=0.1), progress=False)
+
+
+def test_ctrl_c_during_setup_returns_an_interrupted_history(moons: Dataset) -> None:
+    class Slow(MLP):
+        def parameters(self, recurse: bool = True) -> list[Value]:
+            raise KeyboardInterrupt  # as if Ctrl-C landed while fit collects the parameters
+
+    model = Slow(2, [4, 2], seed=0)
+    before = model.state_dict()
+    history = fit(model, moons, epochs=3, progress=False)
+    assert history.interrupted and history.epochs == [] and history.steps == 0
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_by_name_keeps_its_own_weight_decay(moons: Dataset) -> None:
+    from tinygrad_lite.train.loop import _make_optimizer
+
+    model = make_model(moons, hidden=(4,), seed=0)
+    params = model.parameters()
+    adamw = _make_optimizer("adamw", model, params, None, None)
+    assert isinstance(adamw, optim.AdamW) and adamw.param_groups[0]["weight_decay"] == 1e-2
+    assert adamw.lr == train.OPTIMIZERS["adamw"][1]
+    sgd = _make_optimizer("sgd", model, params, 0.5, 0.1)
+    assert (sgd.lr, sgd.param_groups[0]["weight_decay"]) == (0.5, 0.1)

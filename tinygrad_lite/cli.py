@@ -21,7 +21,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .engine import Value
 
@@ -38,27 +38,39 @@ class _UsageError(ValueError):
     """A bad command-line value: reported in one line, exit status 2."""
 
 
-def _integer(flag: str, text: str, minimum: int | None = 1) -> int:
+def _integer(flag: str, text: str, minimum: int = 1, maximum: int | None = None) -> int:
     try:
-        number = int(text)
+        number = int(text) if len(text) <= 40 else None
     except ValueError:
         number = None
-    if number is None or (minimum is not None and number < minimum):
-        wanted = "an integer" if minimum is None else f"an integer >= {minimum}"
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        wanted = (
+            f"an integer >= {minimum}"
+            if maximum is None
+            else f"an integer in [{minimum}, {maximum}]"
+        )
         raise _UsageError(f"{flag} must be {wanted}, got {text!r}")
     return number
 
 
-def _number(flag: str, text: str, *, positive: bool) -> float:
+def _number(flag: str, text: str, *, positive: bool, maximum: float = math.inf) -> float:
     try:
         number = float(text)
     except ValueError:
         number = math.nan
-    ok = 0.0 < number < math.inf if positive else 0.0 <= number < math.inf
+    ok = 0.0 < number < maximum if positive else 0.0 <= number <= maximum
     if not ok:
-        wanted = "a positive number" if positive else "a number >= 0"
+        if maximum < math.inf:
+            top = int(maximum) if maximum.is_integer() else maximum
+            wanted = f"a number in [0, {top}]"
+        else:
+            wanted = "a positive number" if positive else "a number >= 0"
         raise _UsageError(f"{flag} must be {wanted}, got {text!r}")
     return number
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _hidden_sizes(text: str) -> tuple[int, ...]:
@@ -75,9 +87,10 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
 
 
 def _choice(flag: str, text: str, known: Sequence[str]) -> str:
-    if text not in known:
+    """``text`` as one of ``known`` (all lower case); the match ignores case."""
+    if text.lower() not in known:
         raise _UsageError(f"unknown {flag} {text!r}; choose one of: {', '.join(known)}")
-    return text
+    return text.lower()
 
 
 def _writable_directory(text: str) -> Path:
@@ -111,17 +124,21 @@ def _run_training(
     model = make_model(data, settings.hidden, settings.activation, settings.loss, seed)
     print(
         f"{dataset}: {len(data.X_train)} train / {len(data.X_test)} test points, "
-        f"{data.n_features} features, {data.n_classes} classes; {model!r}"
+        f"{data.n_features} features, {data.n_classes} classes; {model!r}; "
+        f"{settings.optimizer} lr {settings.learning_rate:g}"
     )
     history = fit(model, data, seed=seed, progress=progress, **settings.fit_arguments())
     train_accuracy = accuracy(model, data.X_train, data.y_train)
     test_accuracy = accuracy(model, data.X_test, data.y_test)
     epochs_done = len(history.epochs)
     if history.interrupted:
-        print(f"interrupted: kept the model after {history.steps} steps ({epochs_done} epochs)")
+        print(
+            f"interrupted: kept the model after {_plural(history.steps, 'step')} "
+            f"({_plural(epochs_done, 'epoch')})"
+        )
     print(
         f"{dataset}: train accuracy {train_accuracy:.3f}, test accuracy {test_accuracy:.3f} "
-        f"({epochs_done} epochs, {history.seconds:.1f} s)"
+        f"({_plural(epochs_done, 'epoch')}, {history.seconds:.1f} s)"
     )
     outputs = [
         out / f"{dataset}-boundary.png",
@@ -165,6 +182,7 @@ def _train_settings(args: argparse.Namespace) -> Settings:
         changes["loss"] = _choice("--loss", args.loss, LOSSES)
     if args.optimizer is not None:
         changes["optimizer"] = _choice("--optimizer", args.optimizer, list(OPTIMIZERS))
+        changes["lr"] = None  # NOTE: the new optimizer's own default, unless --lr says
     if args.lr is not None:
         changes["lr"] = _number("--lr", args.lr, positive=True)
     if args.epochs is not None:
@@ -180,16 +198,24 @@ def _train_settings(args: argparse.Namespace) -> Settings:
 
 def _train(args: argparse.Namespace) -> int:
     """Train on one data set, print the accuracies, write the figures and the model."""
+    from .datasets import DATASETS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, min_samples
+
     try:
+        dataset = _choice("--dataset", args.dataset, sorted(DATASETS))
         settings = _train_settings(args)
-        seed = _integer("--seed", args.seed, minimum=None)
-        n_samples = None if args.n_samples is None else _integer("--n-samples", args.n_samples)
-        noise = None if args.noise is None else _number("--noise", args.noise, positive=False)
-        if args.dataset == "iris" and (n_samples is not None or noise is not None):
+        seed = _integer("--seed", args.seed, minimum=0, maximum=MAX_SEED)
+        if dataset == "iris" and (args.n_samples is not None or args.noise is not None):
             raise _UsageError("--n-samples and --noise do not apply to iris (a fixed data set)")
+        n_samples = None
+        if args.n_samples is not None:
+            fewest = min_samples(dataset)
+            n_samples = _integer("--n-samples", args.n_samples, fewest, MAX_SAMPLES)
+        noise = None
+        if args.noise is not None:
+            noise = _number("--noise", args.noise, positive=False, maximum=MAX_NOISE)
         out = _writable_directory(args.out)
         summary, _, _ = _run_training(
-            args.dataset, settings, seed, out, not args.no_progress, n_samples, noise
+            dataset, settings, seed, out, not args.no_progress, n_samples, noise
         )
     except (ValueError, OSError) as error:  # a _UsageError; n_samples for iris; a full disk
         print(f"tinygrad-lite train: error: {error}", file=sys.stderr)
@@ -213,16 +239,20 @@ def _add_train(commands: Any) -> None:
             "the data set's default settings (tinygrad_lite.train.default_settings)."
         ),
     )
-    train.add_argument("--dataset", required=True, help="iris, moons, circles or blobs")
+    train.add_argument("--dataset", required=True, help="iris, moons, circles or blobs (any case)")
     train.add_argument("--hidden", metavar="N,N,...", help="hidden layer widths, e.g. 16,16")
     train.add_argument("--activation", help="relu, tanh or sigmoid")
     train.add_argument("--loss", help="cross_entropy, hinge, bce or mse")
-    train.add_argument("--optimizer", help="sgd, momentum, rmsprop or adam")
-    train.add_argument("--lr", metavar="RATE", help="learning rate")
+    train.add_argument("--optimizer", help="sgd, momentum, rmsprop, adam or adamw")
+    train.add_argument(
+        "--lr", metavar="RATE", help="learning rate (default: the optimizer's own, which trains)"
+    )
     train.add_argument("--epochs", metavar="N", help="passes over the train split")
     train.add_argument("--batch-size", metavar="N", help="samples per step, or 'full'")
     train.add_argument("--schedule", help="none, linear, step or cosine")
-    train.add_argument("--seed", default="0", help="seeds the data, weights and shuffling")
+    train.add_argument(
+        "--seed", default="0", help="seeds the data, weights and shuffling (0 to 2**32 - 1)"
+    )
     train.add_argument("--n-samples", metavar="N", help="points to generate (not iris)")
     train.add_argument("--noise", metavar="STD", help="noise of the generated points")
     train.add_argument("--out", default="out", metavar="DIR", help="output directory (out)")
@@ -502,9 +532,16 @@ def _version() -> str:
     return f"tinygrad-lite {__version__}"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``PROG: error: MESSAGE (see PROG --help)``, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    """The argument parser with every subcommand (errors in one line, exit status 2)."""
+    parser = _Parser(
         prog="tinygrad-lite",
         description="Exact gradients of scalar expressions, small MLPs, and pictures of both.",
     )
@@ -527,7 +564,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad arguments)."""
+    """Run the command line; returns the exit status (2 for bad arguments).
+
+    A malformed command line (an unknown flag, a missing value) is reported
+    by argparse in one line and raises ``SystemExit(2)``, as argparse does;
+    ``--help`` raises ``SystemExit(0)``.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     status: int = args.handler(args)

@@ -1,18 +1,12 @@
-"""The training loop: fit a model to a data set, predict, measure accuracy.
+"""The training loop: ``fit`` a model to a data set, with a ``History`` of every epoch.
 
-Sits at the top of the import order, on :mod:`tinygrad_lite.nn`,
-:mod:`tinygrad_lite.losses`, :mod:`tinygrad_lite.optim` and
-:mod:`tinygrad_lite.datasets`. Training is eager: each step builds the
-graph of the batch's mean loss, runs ``backward()`` and lets the optimizer
-update the weights. Evaluation and prediction never build a graph: they use
-the model's float-only forward (``predict_floats``), which is what makes
-decision-boundary grids of tens of thousands of points cheap.
-
-Outputs are read the same way for every loss: a model with one output says
-class 1 when its score is positive (a logit for ``"bce"``, a ±1 target for
-``"hinge"`` and ``"mse"``); a model with ``k >= 2`` outputs says the class
-with the largest score (softmax logits for ``"cross_entropy"``, one-vs-rest
-scores for the other losses).
+Sits on :mod:`tinygrad_lite.nn`, :mod:`tinygrad_lite.losses`,
+:mod:`tinygrad_lite.optim`, :mod:`tinygrad_lite.graph` and
+:mod:`tinygrad_lite.datasets`, and on the recipes and inference of this
+package. Training builds the graph of each batch's mean loss (or replays one
+recorded :class:`~tinygrad_lite.graph.Graph`), runs ``backward()`` and lets
+the optimizer update the weights. Evaluation never builds a graph: it uses
+the model's float-only forward (``predict_floats``).
 """
 
 from __future__ import annotations
@@ -22,92 +16,20 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from . import optim
-from .datasets import Dataset
-from .engine import Value, no_grad, total
-from .graph import Graph
-from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
-from .nn import MLP
+from .. import optim
+from ..datasets import Dataset
+from ..engine import Value, no_grad, total
+from ..graph import Graph
+from ..losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
+from ..nn import Module
+from .inference import Predictor, _decode
+from .recipes import LOSSES, OPTIMIZERS, SCHEDULES, output_size
 
-__all__ = [
-    "LOSSES",
-    "OPTIMIZERS",
-    "SCHEDULES",
-    "History",
-    "Predictor",
-    "Settings",
-    "accuracy",
-    "default_settings",
-    "fit",
-    "make_model",
-    "predict",
-]
+__all__ = ["History", "fit"]
 
 _INSTALL_HINT = 'pip install "tinygrad_lite[data]"'
-
-LOSSES: tuple[str, ...] = ("cross_entropy", "hinge", "bce", "mse")
-"""The accepted ``loss`` names of :func:`fit`."""
-
-OPTIMIZERS: dict[str, tuple[type[optim.Optimizer], float]] = {
-    # name: (class, default learning rate)
-    "sgd": (optim.SGD, 0.1),
-    "momentum": (optim.Momentum, 0.05),
-    "rmsprop": (optim.RMSProp, 0.01),
-    "adam": (optim.Adam, 0.01),
-}
-"""The optimizers :func:`fit` builds by name, with their default learning rates."""
-
-SCHEDULES: tuple[str, ...] = ("linear", "step", "cosine")
-"""The accepted ``schedule`` names of :func:`fit` (None: a constant rate)."""
-
-
-class Predictor(Protocol):
-    """Anything :func:`predict` can run: an ``MLP`` or a stand-in with the same method."""
-
-    def predict_floats(self, rows: Sequence[Sequence[float]]) -> list[list[float]]:
-        """One list of output scores per input row, computed without a graph."""
-        ...
-
-
-# ---------------------------------------------------------------------------
-# Inference: floats in, classes out, no graph.
-
-
-def _decode(scores: Sequence[float]) -> int:
-    if len(scores) == 1:
-        return 1 if scores[0] > 0.0 else 0
-    best = 0
-    for i in range(1, len(scores)):
-        if scores[i] > scores[best]:
-            best = i
-    return best
-
-
-def predict(model: Predictor, inputs: Sequence[Sequence[float]]) -> list[int]:
-    """The predicted class of each input row, computed on floats (no graph).
-
-    One output: class 1 when the score is ``> 0``; several: the arg-max (the
-    first one on a tie).
-    """
-    return [_decode(scores) for scores in model.predict_floats(inputs)]
-
-
-def accuracy(model: Predictor, inputs: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
-    """The fraction of rows whose predicted class equals the label.
-
-    Raises:
-        ValueError: If ``inputs`` and ``labels`` differ in length or are empty.
-    """
-    if len(inputs) != len(labels) or not labels:
-        raise ValueError(
-            f"accuracy needs as many labels as inputs (at least one), "
-            f"got {len(inputs)} inputs and {len(labels)} labels"
-        )
-    hits = sum(p == y for p, y in zip(predict(model, inputs), labels, strict=True))
-    return hits / len(labels)
-
 
 # ---------------------------------------------------------------------------
 # Losses of one sample, for every (loss, output count) the loop supports.
@@ -155,98 +77,6 @@ def _measure(
         ]
     hits = sum(_decode(scores) == label for scores, label in zip(outputs, labels, strict=True))
     return math.fsum(values) / len(values), hits / len(labels)
-
-
-def output_size(loss: str, n_classes: int) -> int:
-    """How many outputs a model needs: 1 for a binary margin/logistic/squared loss.
-
-    ``cross_entropy`` always takes one logit per class; the other losses use a
-    single score for two classes and one-vs-rest scores for more.
-    """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
-    if loss == "cross_entropy" or n_classes > 2:
-        return n_classes
-    return 1
-
-
-# ---------------------------------------------------------------------------
-# Settings per data set and the model they describe.
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The training recipe of a data set: architecture and optimisation.
-
-    Attributes:
-        hidden: Widths of the hidden layers.
-        activation: Their activation.
-        loss: One of :data:`LOSSES`.
-        optimizer: One of :data:`OPTIMIZERS`.
-        lr: The (initial) learning rate.
-        epochs: Passes over the train split.
-        batch_size: Samples per step (None: the whole split).
-        schedule: One of :data:`SCHEDULES`, or None for a constant rate.
-        weight_decay: The optimizer's L2 factor.
-    """
-
-    hidden: tuple[int, ...] = (16, 16)
-    activation: str = "relu"
-    loss: str = "cross_entropy"
-    optimizer: str = "adam"
-    lr: float = 0.01
-    epochs: int = 100
-    batch_size: int | None = 32
-    schedule: str | None = None
-    weight_decay: float = 0.0
-
-    def fit_arguments(self) -> dict[str, Any]:
-        """The recipe's keyword arguments for :func:`fit`."""
-        return {
-            "loss": self.loss,
-            "optimizer": self.optimizer,
-            "lr": self.lr,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "schedule": self.schedule,
-            "weight_decay": self.weight_decay,
-        }
-
-
-_SETTINGS: dict[str, Settings] = {
-    "iris": Settings(hidden=(16,), lr=0.01, epochs=60, batch_size=16, schedule="cosine"),
-    "moons": Settings(hidden=(16, 16), lr=0.01, epochs=60, batch_size=16, schedule="cosine"),
-    "circles": Settings(hidden=(16, 16), lr=0.01, epochs=60, batch_size=16, schedule="cosine"),
-    "blobs": Settings(hidden=(8,), lr=0.01, epochs=20, batch_size=16, schedule="cosine"),
-}
-
-
-def default_settings(name: str) -> Settings:
-    """The recipe that meets the quality bar of ``benchmarks/train.py`` for a data set.
-
-    Raises:
-        ValueError: For an unknown data set name.
-    """
-    if name not in _SETTINGS:
-        raise ValueError(f"unknown data set {name!r}; known data sets: {', '.join(_SETTINGS)}")
-    return _SETTINGS[name]
-
-
-def make_model(
-    data: Dataset,
-    hidden: Sequence[int] = (16, 16),
-    activation: str = "relu",
-    loss: str = "cross_entropy",
-    seed: int = 0,
-) -> MLP:
-    """An ``MLP`` shaped for ``data``: its features in, :func:`output_size` scores out.
-
-    Hidden layers use He initialisation for ``relu`` and Glorot (xavier)
-    otherwise; the weights depend only on ``seed``.
-    """
-    init = "he" if activation == "relu" else "xavier"
-    nouts = [*hidden, output_size(loss, data.n_classes)]
-    return MLP(data.n_features, nouts, activation=activation, init=init, seed=seed)
 
 
 # ---------------------------------------------------------------------------
@@ -304,16 +134,31 @@ class History:
 
 
 def _make_optimizer(
-    optimizer: str | optim.Optimizer, params: list[Value], lr: float | None, weight_decay: float
+    optimizer: str | optim.Optimizer,
+    model: Module,
+    params: list[Value],
+    lr: float | None,
+    weight_decay: float | None,
 ) -> optim.Optimizer:
     if isinstance(optimizer, optim.Optimizer):
+        if lr is not None or weight_decay is not None:
+            raise ValueError(
+                "lr and weight_decay apply to an optimizer fit builds by name; "
+                "set them on the ready optimizer instead"
+            )
+        mine = {id(p) for p in params}
+        if not any(id(p) in mine for p in optimizer.params):
+            raise ValueError(f"the optimizer holds none of the parameters of {model!r:.60}")
         return optimizer
-    if optimizer not in OPTIMIZERS:
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise ValueError(
             f"unknown optimizer {optimizer!r}; known optimizers: {', '.join(OPTIMIZERS)}"
         )
     cls, default_lr = OPTIMIZERS[optimizer]
-    return cls(params, lr=default_lr if lr is None else lr, weight_decay=weight_decay)  # type: ignore[call-arg]
+    settings: dict[str, Any] = {"lr": default_lr if lr is None else lr}
+    if weight_decay is not None:  # None: the optimizer's own default (AdamW's is 1e-2)
+        settings["weight_decay"] = weight_decay
+    return cls(params, **settings)
 
 
 def _make_schedule(
@@ -333,8 +178,20 @@ def _make_schedule(
 
 
 def _check_fit_arguments(
-    model: MLP, data: Dataset, loss: str, epochs: int, batch_size: int | None, lr: float | None
+    model: Module,
+    data: Dataset,
+    loss: str,
+    epochs: int,
+    batch_size: int | None,
+    lr: float | None,
+    seed: int,
 ) -> None:
+    if not isinstance(model, Module):
+        raise ValueError(f"fit trains an nn.Module, got {type(model).__name__}")
+    if not isinstance(data, Dataset):
+        raise ValueError(
+            f"fit trains on a datasets.Dataset (see datasets.load), got {type(data).__name__}"
+        )
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -343,8 +200,14 @@ def _check_fit_arguments(
         isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
     ):
         raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    if lr is not None and not (isinstance(lr, (int, float)) and 0.0 < lr < math.inf):
+    if lr is not None and not (
+        isinstance(lr, (int, float)) and not isinstance(lr, bool) and 0.0 < lr < math.inf
+    ):
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    # NOTE: the lists may have changed since the Dataset was built: check them again.
+    data.validate()
     if not data.X_train or not data.X_test:
         raise ValueError(f"data set {data.name!r} has an empty train or test split")
     nouts = model.predict_floats(data.X_train[:1])[0]
@@ -369,8 +232,27 @@ def _progress_bar(epochs: int, name: str, enabled: bool) -> Any:
     return tqdm(total=epochs, desc=f"train {name}", unit="epoch", leave=True, dynamic_ncols=True)
 
 
+def _replay_verdict(model: Module) -> bool | None:
+    """True: every module is a fixed chain of ops; False: one is not (an active
+    Dropout); None: a custom module, whose forward only its author knows."""
+    verdicts = {module._replay_safe() for module in model.modules()}
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
+
+
+class _Run:
+    """What the loop must undo or close, however it ends (class defaults: nothing yet)."""
+
+    start: float | None = None
+    modes: list[tuple[Module, bool]] | None = None
+    bar: Any = None
+    params: list[Value] | None = None
+    pending: tuple[int, list[float]] | None = None  # (steps before, weights before) of a step
+
+
 def fit(
-    model: MLP,
+    model: Module,
     data: Dataset,
     loss: str = "cross_entropy",
     optimizer: str | optim.Optimizer = "adam",
@@ -381,7 +263,7 @@ def fit(
     seed: int = 0,
     progress: bool = True,
     *,
-    weight_decay: float = 0.0,
+    weight_decay: float | None = None,
     callback: Callable[[History], None] | None = None,
     compile: bool | None = None,  # noqa: A002 (the name torch.compile made familiar)
 ) -> History:
@@ -390,20 +272,25 @@ def fit(
     Each epoch shuffles the train split (with a private ``random.Random(seed)``),
     and for each batch ``B`` takes one optimizer step on the mean loss
     ``L = (1/|B|) * sum_{i in B} loss(model(x_i), y_i)``. After each epoch the
-    train and test loss and accuracy are measured without a graph.
+    train and test loss and accuracy are measured without a graph. The model
+    trains in training mode and is measured in evaluation mode (Dropout
+    off); it gets its own modes back at the end.
 
-    Pressing Ctrl-C (``KeyboardInterrupt``) stops the run cleanly: the model
-    keeps the weights of the last optimizer step that finished (a step cut
-    short is undone), the history holds every finished epoch and says
-    ``interrupted=True``, and ``fit`` returns normally.
+    Pressing Ctrl-C (``KeyboardInterrupt``) anywhere inside ``fit``, setup
+    included, stops the run cleanly: the model keeps the weights of the last
+    optimizer step that finished (a step cut short is undone), the history
+    holds every finished epoch, its lists all of the same length, and says
+    ``interrupted=True``, and ``fit`` returns normally. (A ready optimizer's
+    own buffers may include the step that was cut short.)
 
     Args:
-        model: An ``MLP`` with ``data.n_features`` inputs and
-            :func:`output_size` outputs (see :func:`make_model`).
-        data: The data set (see :func:`tinygrad_lite.datasets.load`).
+        model: Any :class:`~tinygrad_lite.nn.Module` with ``data.n_features``
+            inputs and :func:`output_size` outputs (see :func:`make_model`).
+        data: The data set (see :func:`tinygrad_lite.datasets.load`); its
+            rows and labels are checked before anything else.
         loss: ``"cross_entropy"``, ``"hinge"``, ``"bce"`` or ``"mse"``.
         optimizer: A name in :data:`OPTIMIZERS` or a ready ``Optimizer``
-            over ``model.parameters()``.
+            over the model's parameters.
         lr: The learning rate (None: the optimizer's default in :data:`OPTIMIZERS`).
         epochs: Passes over the train split (0 only measures the model).
         batch_size: Samples per step; None uses the whole split (full batch).
@@ -411,47 +298,115 @@ def fit(
             ``"step"`` (times 0.3 every third of the run) or ``"cosine"``.
         seed: Seeds the shuffling, so a seed gives the same run.
         progress: Show a tqdm bar with the epoch, loss and accuracies.
-        weight_decay: L2 factor handed to an optimizer built by name.
+        weight_decay: The decay factor handed to an optimizer built by name
+            (None: the optimizer's own default, 0 but for AdamW's 1e-2).
         callback: Called with the history after every epoch; raising
             ``KeyboardInterrupt`` in it stops training like Ctrl-C.
         compile: Record the batch loss once as a
             :class:`~tinygrad_lite.graph.Graph` over input and target
             placeholders and replay it every step (True; one graph per batch
             size: the full batches and a smaller last one), build a fresh
-            graph per step (False), or decide (None: compile unless the run
-            has no more steps than batch sizes). Both give the same numbers
-            to the last bit; the replay is several times faster.
+            graph per step (False), or decide (None: compile when every
+            module is a built-in whose forward is a fixed chain of ops and
+            the run has more steps than batch sizes). Both give the same
+            numbers to the last bit; the replay is several times faster. An
+            active Dropout can not be replayed (it draws a new mask each
+            step); a custom module's forward may branch on the data, so it
+            is compiled only on request.
 
     Returns:
         The :class:`History`.
 
     Raises:
-        ValueError: For an unknown loss, optimizer or schedule, a
-            non-positive lr or batch size, negative epochs, or a model whose
-            output count does not fit the loss and data.
+        ValueError: For a bad label or row in ``data``, an unknown loss,
+            optimizer or schedule, a non-positive lr or batch size, negative
+            epochs, a model whose output count does not fit the loss and
+            data, or ``compile=True`` with an active Dropout.
     """
-    _check_fit_arguments(model, data, loss, epochs, batch_size, lr)
-    params = model.parameters()
-    opt = _make_optimizer(optimizer, params, lr, weight_decay)
-    n_train = len(data.X_train)
-    size = n_train if batch_size is None else min(batch_size, n_train)
-    steps_per_epoch = math.ceil(n_train / size)
-    scheduler = _make_schedule(schedule, opt, max(1, epochs * steps_per_epoch))
-    history = History(dataset=data.name, loss=loss)
-    rng = random.Random(seed)
-    order = list(range(n_train))
-    x_train = data.X_train
-    n_outputs = len(model.predict_floats(x_train[:1])[0])
-    targets = [_targets(loss, n_outputs, label) for label in data.y_train]
-    # Every batch has ``size`` samples except perhaps the last of an epoch: at
-    # most two shapes, each recorded once. Compiling pays as soon as a shape
-    # is replayed at least once.
-    shapes = len({size, n_train % size} - {0})
-    history.compiled = epochs * steps_per_epoch > shapes if compile is None else bool(compile)
-    graphs: dict[int, Graph] = {}  # one per batch size (the last batch may be smaller)
-    bar = _progress_bar(epochs, data.name, progress)
-    start = time.perf_counter()
+    # NOTE: fit's first statement is its only try (in CPython 3.11 the line of
+    # a nested ``try:`` lies outside the outer handler), so a Ctrl-C anywhere
+    # after it lands in the handler, which reads the run's objects through
+    # locals(): the signal may arrive before they are even assigned.
     try:
+        history = History(dataset=getattr(data, "name", ""), loss=str(loss))
+        run = _Run()
+        _fit(
+            history,
+            run,
+            model,
+            data,
+            loss,
+            optimizer,
+            lr,
+            epochs,
+            batch_size,
+            schedule,
+            seed,
+            progress,
+            weight_decay,
+            callback,
+            compile,
+        )
+        return history
+    except KeyboardInterrupt:
+        stopped = _stop(locals().get("history"), locals().get("run"), data, loss)
+        _close(stopped, locals().get("run"))
+        return stopped
+
+
+def _fit(
+    history: History,
+    run: _Run,
+    model: Module,
+    data: Dataset,
+    loss: str,
+    optimizer: str | optim.Optimizer,
+    lr: float | None,
+    epochs: int,
+    batch_size: int | None,
+    schedule: str | None,
+    seed: int,
+    progress: bool,
+    weight_decay: float | None,
+    callback: Callable[[History], None] | None,
+    compile_: bool | None,
+) -> None:
+    """The loop: fills ``history``, and notes in ``run`` what fit must undo or close."""
+    try:
+        run.start = time.perf_counter()
+        _check_fit_arguments(model, data, loss, epochs, batch_size, lr, seed)
+        params = model.parameters()
+        opt = _make_optimizer(optimizer, model, params, lr, weight_decay)
+        n_train = len(data.X_train)
+        size = n_train if batch_size is None else min(batch_size, n_train)
+        steps_per_epoch = math.ceil(n_train / size)
+        verdict = _replay_verdict(model)
+        if compile_ and verdict is False:
+            raise ValueError(
+                "compile=True would record one Dropout mask and replay it every step; "
+                "use compile=False (or None) for a model with an active Dropout"
+            )
+        # Every batch has ``size`` samples except perhaps the last of an epoch: at
+        # most two shapes, each recorded once. Compiling pays as soon as a shape
+        # is replayed at least once.
+        shapes = len({size, n_train % size} - {0})
+        if compile_ is None:
+            history.compiled = bool(verdict) and epochs * steps_per_epoch > shapes
+        else:
+            history.compiled = bool(compile_)
+        scheduler = _make_schedule(schedule, opt, max(1, epochs * steps_per_epoch))
+        rng = random.Random(seed)
+        order = list(range(n_train))
+        x_train = data.X_train
+        n_outputs = len(model.predict_floats(x_train[:1])[0])
+        targets = [_targets(loss, n_outputs, label) for label in data.y_train]
+        graphs: dict[int, Graph] = {}  # one per batch size (the last batch may be smaller)
+        run.params = params
+        run.modes = [(module, module.training) for module in model.modules()]
+        modules = [module for module, _ in run.modes]
+        run.bar = _progress_bar(epochs, data.name, progress)
+        bar = run.bar
+        _set_training(modules, True)
         for epoch in range(1, epochs + 1):
             rng.shuffle(order)
             for first in range(0, n_train, size):
@@ -470,19 +425,16 @@ def fit(
                 else:
                     opt.zero_grad()
                     _batch_loss(loss, model, rows, batch_targets).backward()
-                before = [p.data for p in params]
-                try:
-                    opt.step()
-                except KeyboardInterrupt:
-                    # NOTE: a step cut short would leave some weights updated and
-                    # others not; undo it so the model is the last finished step's.
-                    for p, data_before in zip(params, before, strict=True):
-                        p.data = data_before
-                    raise
+                # NOTE: the step counts once history.steps moves past pending[0];
+                # until then a Ctrl-C puts these weights back (see _stop).
+                run.pending = (history.steps, [p.data for p in params])
+                opt.step()
                 history.steps += 1
                 if scheduler is not None:
                     scheduler.step()
-            _record_epoch(history, epoch, model, data, loss, start)
+            _set_training(modules, False)
+            _record_epoch(history, epoch, model, data, loss, run.start)
+            _set_training(modules, True)
             if bar is not None:
                 bar.update(1)
                 # NOTE: a dict, not keywords: tqdm sorts keyword postfixes by name.
@@ -496,20 +448,63 @@ def fit(
                 )
             if callback is not None:
                 callback(history)
-    except KeyboardInterrupt:
-        history.interrupted = True
+        if epochs == 0:
+            _set_training(modules, False)
+            _record_epoch(history, 0, model, data, loss, run.start)
     finally:
-        if bar is not None:
-            bar.close()
-    if epochs == 0:
-        _record_epoch(history, 0, model, data, loss, start)
-    history.seconds = time.perf_counter() - start
+        _close(history, run)
+
+
+def _set_training(modules: list[Module], mode: bool) -> None:
+    for module in modules:
+        module.training = mode
+
+
+def _stop(history: History | None, run: _Run | None, data: Any, loss: Any) -> History:
+    """After a Ctrl-C: undo a step that did not count, and cut a half-recorded epoch."""
+    if history is None:
+        return History(dataset=getattr(data, "name", ""), loss=str(loss), interrupted=True)
+    history.interrupted = True
+    if (
+        run is not None
+        and run.pending is not None
+        and run.params is not None
+        and history.steps == run.pending[0]
+    ):
+        # NOTE: a step cut short would leave some weights updated and others
+        # not; put them all back so the model is the last finished step's.
+        for p, data_before in zip(run.params, run.pending[1], strict=True):
+            p.data = data_before
+    series: tuple[list[Any], ...] = (
+        history.epochs,
+        history.train_loss,
+        history.test_loss,
+        history.train_accuracy,
+        history.test_accuracy,
+        history.times,
+    )
+    finished = min(map(len, series))
+    for values in series:
+        del values[finished:]
     return history
+
+
+def _close(history: History | None, run: _Run | None) -> None:
+    """Give every module its mode back, close the bar, stop the clock (safe to repeat)."""
+    if run is None:
+        return
+    if run.modes is not None:
+        for module, mode in run.modes:
+            module.training = mode
+    if run.bar is not None:
+        run.bar.close()
+    if history is not None and run.start is not None:
+        history.seconds = time.perf_counter() - run.start
 
 
 def _batch_loss(
     loss: str,
-    model: MLP,
+    model: Module,
     rows: Sequence[Sequence[Value | float]],
     targets: Sequence[Sequence[Value | float]],
 ) -> Value:
@@ -519,7 +514,7 @@ def _batch_loss(
 
 
 def _compile_batch(
-    loss: str, model: MLP, rows: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
+    loss: str, model: Module, rows: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
 ) -> Graph:
     """The batch loss recorded once over placeholders for the inputs and targets."""
     row_slots = [[Value(v) for v in row] for row in rows]
@@ -529,10 +524,10 @@ def _compile_batch(
 
 
 def _record_epoch(
-    history: History, epoch: int, model: MLP, data: Dataset, loss: str, start: float
+    history: History, epoch: int, model: Module, data: Dataset, loss: str, start: float
 ) -> None:
-    # NOTE: measure everything first, then append: a Ctrl-C during the
-    # measurement must not leave the history's lists with different lengths.
+    # NOTE: measure everything first, then append; a Ctrl-C between the
+    # appends is repaired by _stop, which cuts every list to the shortest.
     train_loss, train_accuracy = _measure(loss, model, data.X_train, data.y_train)
     test_loss, test_accuracy = _measure(loss, model, data.X_test, data.y_test)
     history.epochs.append(epoch)
