@@ -115,22 +115,23 @@ def _load(params: list[Any], weights: list[tuple[list[list[float]], list[float]]
         p.data = number
 
 
-def demo_loop(
+def demo_step(
     value_type: Any,
     model: Any,
     X: list[list[float]],  # noqa: N803 (the demo's own names)
     y: list[float],
-    steps: int,
-) -> tuple[list[float], list[float]]:
-    """micrograd's demo training loop, as its README writes it; returns (seconds, losses) per step.
+) -> Callable[[], float]:
+    """One step of micrograd's demo training loop per call, as its README writes it.
 
-    The body of the loop is the user's code, untouched: it is the workload.
+    The body is the user's loop body, untouched (``k`` counts the calls, as
+    the loop's ``for k in range(steps)`` does): it is the workload. The
+    previous step's graph is freed inside the call, as it is inside the loop.
     """
     Value = value_type  # noqa: N806 (the demo's own name)
-    times: list[float] = []
-    seen: list[float] = []
-    for k in range(steps):
-        start = time.perf_counter()
+    k = 0
+
+    def step() -> float:
+        nonlocal k
         inputs = [list(map(Value, xrow)) for xrow in X]
         scores = list(map(model, inputs))
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]  # noqa: B905
@@ -143,46 +144,30 @@ def demo_loop(
         learning_rate = 1.0 - 0.9 * k / 100
         for p in model.parameters():
             p.data -= learning_rate * p.grad
-        times.append(time.perf_counter() - start)
-        seen.append(total_loss.data)
-    return times, seen
+        k += 1
+        return float(total_loss.data)
+
+    return step
 
 
 def _stats(times: list[float]) -> dict[str, float]:
     return {"median": statistics.median(times), "min": min(times), "max": max(times)}
 
 
-def demo_micrograd(
-    features: list[list[float]], labels: list[float], steps: int
-) -> tuple[dict[str, float], list[float]]:
-    assert micrograd_engine is not None and micrograd_nn is not None
+def micrograd_model() -> Any:
+    assert micrograd_nn is not None
     model = micrograd_nn.MLP(2, [*HIDDEN, 1])
     _load(model.parameters(), initial_weights())
-    times, losses = demo_loop(micrograd_engine.Value, model, features, labels, steps)
-    return _stats(times), losses
+    return model
 
 
-def demo_eager(
-    features: list[list[float]], labels: list[float], steps: int, warmup: int = 3
-) -> tuple[dict[str, float], list[float]]:
-    """The demo loop on tinygrad_lite; the first ``warmup`` steps are not counted."""
-    times, losses = demo_loop(Value, _tinygrad_model(), features, labels, steps + warmup)
-    return _stats(times[warmup:]), losses
-
-
-def demo_compiled(
-    features: list[list[float]], labels: list[float], steps: int
-) -> tuple[dict[str, float], dict[str, float], float, list[float]]:
-    """The demo's graph recorded once, then replayed.
-
-    The graph of the loop's loss is recorded over the input Values (the
-    placeholders) and compiled; each step then replays forward and backward
-    and applies the same update. CPython specializes a function's bytecode
-    only after it has run a few times, so the first replays are slower than
-    the rest: both are reported.
+def compiled_demo_step(
+    features: list[list[float]], labels: list[float]
+) -> tuple[Callable[[], float], float]:
+    """The demo's graph recorded once over its input Values; each call replays one step.
 
     Returns:
-        The first 5 replays, the warm replays, the build seconds, the losses.
+        The step and the one-time build (record + compile) in seconds.
     """
     start = time.perf_counter()
     model = _tinygrad_model()
@@ -194,10 +179,10 @@ def demo_compiled(
     graph = Graph(total_loss, [v for row in inputs for v in row])
     build = time.perf_counter() - start
     batch = [v for row in features for v in row]
-    times: list[float] = []
-    seen: list[float] = []
-    for k in range(steps):
-        begin = time.perf_counter()
+    k = 0
+
+    def step() -> float:
+        nonlocal k
         value = graph.forward(batch)
         for p in params:
             p.grad = 0.0
@@ -205,9 +190,35 @@ def demo_compiled(
         learning_rate = 1.0 - 0.9 * k / 100
         for p in params:
             p.data -= learning_rate * p.grad
-        times.append(time.perf_counter() - begin)
-        seen.append(value)
-    return _stats(times[:5]), _stats(times[20:]), build, seen
+        k += 1
+        return value
+
+    return step, build
+
+
+def interleaved(
+    rounds: int, plan: list[tuple[str, Callable[[], Any], int]]
+) -> tuple[dict[str, list[float]], dict[str, list[Any]]]:
+    """Time every step of ``plan``'s workloads, taking turns round by round.
+
+    A noisy machine speeds up and slows down over seconds; taking turns gives
+    every implementation the same share of good and bad moments, so the
+    ratios between them hold even when the absolute times drift.
+
+    Returns:
+        Per name, the seconds of each call in order, and what each call returned.
+    """
+    times: dict[str, list[float]] = {name: [] for name, _, _ in plan}
+    results: dict[str, list[Any]] = {name: [] for name, _, _ in plan}
+    for _ in range(rounds):
+        for name, step, calls in plan:
+            for _ in range(calls):
+                start = time.perf_counter()
+                result = step()
+                times[name].append(time.perf_counter() - start)
+                results[name].append(result)
+                del result
+    return times, results
 
 
 def _tinygrad_model() -> Any:
@@ -486,47 +497,50 @@ def main() -> None:
 
     print("== moons step: micrograd's demo loop, verbatim (MLP 2-16-16-1, 100 points)")
     features, labels = moons_data()
-    eager_steps = 10 if args.quick else 40
-    if have_micrograd:
-        stats, micrograd_losses = demo_micrograd(features, labels, 3 if args.quick else 5)
-        record("moons step", "micrograd", stats)
-    stats, eager_losses = demo_eager(features, labels, eager_steps)
-    record("moons step", "tinygrad_lite eager", stats)
-    gc.disable()
-    try:
-        stats, _ = demo_eager(features, labels, eager_steps)
-    finally:
-        gc.enable()
-    record("moons step", "eager, gc disabled*", stats)
-    first, warm, build, compiled_losses = demo_compiled(features, labels, 25 + 5 * repeats)
+    compiled, build = compiled_demo_step(features, labels)
     results["compile_seconds"] = build
     print(f"  (one-time Graph build + compile: {build:.3f} s)")
-    record("moons step", "compiled, first 5 replays", first)
-    record("moons step", "compiled, warm", warm)
-    record("moons step", "float floor", measure(floor_step(features, labels), repeats * 5))
-    record(
-        "moons step",
-        "float floor, skips dead units",
-        measure(floor_step(features, labels, skip_inactive=True), repeats * 5),
-    )
-    record("moons step", "numpy", measure(numpy_step(features, labels), repeats * 20))
+    plan: list[tuple[str, Callable[[], Any], int]] = []
+    if have_micrograd:
+        micrograd_step = demo_step(micrograd_engine.Value, micrograd_model(), features, labels)
+        plan.append(("micrograd", micrograd_step, 1))
+    plan += [
+        ("tinygrad_lite eager", demo_step(Value, _tinygrad_model(), features, labels), 8),
+        (
+            "eager, gc disabled*",
+            _without_gc(demo_step(Value, _tinygrad_model(), features, labels)),
+            8,
+        ),
+        ("compiled", compiled, 10),
+        ("float floor", floor_step(features, labels), 10),
+        ("float floor, skips dead units", floor_step(features, labels, skip_inactive=True), 10),
+        ("numpy", numpy_step(features, labels), 50),
+    ]
+    times, losses = interleaved(3 if args.quick else 6, plan)
+    for name, _, _ in plan:
+        if name == "compiled":
+            record("moons step", "compiled, first 5 replays", _stats(times[name][:5]))
+            record("moons step", "compiled, warm", _stats(times[name][20:]))
+        else:
+            warm = times[name][3:] if name.startswith(("tinygrad", "eager")) else times[name]
+            record("moons step", name, _stats(warm))
     if have_micrograd:
         # NOTE: the first step's loss is computed from identical weights, so it
         # must match bit for bit. Later steps agree to rounding only: gradients
         # are summed in the order of each engine's topological sort, and
         # micrograd's (over a set of children) varies from run to run.
-        first_same = micrograd_losses[0] == eager_losses[0] == compiled_losses[0]
+        first = [losses[name][0] for name in ("micrograd", "tinygrad_lite eager", "compiled")]
+        first_same = first[0] == first[1] == first[2]
         later = max(
             abs(a - b) / abs(b)
-            for a, b in zip(micrograd_losses[1:3], eager_losses[1:3], strict=True)
+            for a, b in zip(
+                losses["micrograd"][1:3], losses["tinygrad_lite eager"][1:3], strict=True
+            )
         )
         results["first_step_bit_identical"] = first_same
         results["later_steps_relative_difference"] = later
         print(f"  first-step loss bit-identical (micrograd, eager, compiled): {first_same}")
         print(f"  steps 2-3, largest relative difference from micrograd: {later:.1e}")
-    results["eager_equals_compiled_steps"] = sum(
-        1 for a, b in zip(eager_losses, compiled_losses, strict=False) if a == b
-    )
 
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     for n in sizes:

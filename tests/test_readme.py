@@ -41,19 +41,29 @@ BLOCKS = _blocks()
 
 
 def _claims(source: str) -> dict[int, str]:
-    """Line number -> the output a trailing comment claims, for print calls and expressions."""
+    """Line number -> the output claimed for a print call or an expression.
+
+    The claim is the statement's trailing comment, or, when it has none, the
+    run of whole-line comments right below it (for output of several lines).
+    """
     tree = ast.parse(source)
     lines = source.splitlines()
     claims = {}
     for statement in tree.body:
-        if not isinstance(statement, ast.Expr) or statement.end_lineno != statement.lineno:
+        if not isinstance(statement, ast.Expr):
             continue
-        text = lines[statement.lineno - 1]
-        code_end = statement.end_col_offset or 0
-        rest = text[code_end:].strip()
+        end = statement.end_lineno or statement.lineno
+        rest = lines[end - 1][statement.end_col_offset or 0 :].strip()
         if rest.startswith("#"):
-            claim = rest[1:].strip().split(" — ")[0].strip()
-            claims[statement.lineno] = claim
+            claims[statement.lineno] = rest[1:].strip().split(" — ")[0].strip()
+            continue
+        below = []
+        for text in lines[end:]:
+            if not text.startswith("# "):
+                break
+            below.append(text[2:])
+        if below:
+            claims[statement.lineno] = "\n".join(below).split(" — ")[0].strip()
     return claims
 
 

@@ -651,7 +651,7 @@ def _nary_forward(op: Op, count: int) -> _NaryForward:
     # Our own source, generated from the op table only (never from user text).
     exec(compile("\n".join(lines) + "\n", f"<tinygrad_lite.engine:{op.name}>", "exec"), namespace)
     forward: _NaryForward = namespace["forward"]
-    op.derived["nary forward", count] = forward
+    op.derived.setdefault("nary forwards", {})[count] = forward
     return forward
 
 
@@ -659,7 +659,10 @@ def _nary(op: Op, operands: tuple[Any, ...], what: str) -> Value:
     """The node of n-ary ``op`` over ``operands`` (plain numbers are lifted to constants)."""
     count = len(operands)
     if count <= MAX_UNROLLED:
-        forward = op.derived.get(("nary forward", count)) or _nary_forward(op, count)
+        forwards = op.derived.get("nary forwards")
+        forward = None if forwards is None else forwards.get(count)
+        if forward is None:
+            forward = _nary_forward(op, count)
         data = forward(operands)
         if data is not None:
             return _record(op, data, operands, None)

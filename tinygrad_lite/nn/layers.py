@@ -131,7 +131,9 @@ class Neuron(Module):
         """
         if len(x) != len(self.w):
             raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}")
-        return _activate(dot(self.w, x, self.b), self.activation)
+        out = dot(self.w, x, self.b)
+        # NOTE: relu is tested first and called directly: this is the hot path.
+        return out.relu() if self.activation == "relu" else _activate(out, self.activation)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         return self.forward(x)
