@@ -324,8 +324,8 @@ def _same(x: Any, y: Any) -> bool:
         return False
     if type(x) is float:
         if x != x:
-            return y != y
-        return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
+            return bool(y != y)
+        return bool(x == y and math.copysign(1.0, x) == math.copysign(1.0, y))
     return bool(x == y)
 
 
