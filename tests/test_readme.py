@@ -2,8 +2,10 @@
 
 Every ```python block of README.md and README.zh-CN.md runs on its own, in a
 fresh namespace and a temporary directory, top to bottom. A statement that
-is a call of ``print``, or a bare expression with a value, and ends in a
-comment is an output claim: the comment is what the line prints (for an
+is a call of ``print``, or a bare expression whose comment reads as a value
+(it starts with a number, a bracket, a quote, ``True``/``False``/``None`` or
+``Name(``), is an output claim: the comment (or, if the line has none or it
+ends with a colon, the comment lines right below it) is what the line prints (for an
 expression: the repr of its value), up to an explanation after `` — ``
 (space, em dash, space). Words must match exactly; numbers to 1e-9 relative, and a number
 written ``0.7071...`` claims only the digits shown.
@@ -43,8 +45,9 @@ BLOCKS = _blocks()
 def _claims(source: str) -> dict[int, str]:
     """Line number -> the output claimed for a print call or an expression.
 
-    The claim is the statement's trailing comment, or, when it has none, the
-    run of whole-line comments right below it (for output of several lines).
+    The claim is the statement's trailing comment, or, when it has none or it
+    ends with a colon, the run of whole-line comments right below it (output
+    of several lines).
     """
     tree = ast.parse(source)
     lines = source.splitlines()
@@ -54,7 +57,7 @@ def _claims(source: str) -> dict[int, str]:
             continue
         end = statement.end_lineno or statement.lineno
         rest = lines[end - 1][statement.end_col_offset or 0 :].strip()
-        if rest.startswith("#"):
+        if rest.startswith("#") and not rest.endswith(":"):  # a colon introduces lines below
             claims[statement.lineno] = rest[1:].strip().split(" — ")[0].strip()
             continue
         below = []
@@ -107,6 +110,8 @@ def test_a_readme_block_runs_and_prints_what_its_comments_say(
         output = io.StringIO()
         claim = claims.get(statement.lineno)
         with contextlib.redirect_stdout(output):
+            if claim is not None and not _is_print(statement) and not _looks_like_output(claim):
+                claim = None  # a comment in words on a bare call explains, claims nothing
             if claim is not None and not _is_print(statement):
                 value = eval(compile(ast.Expression(statement.value), name, "eval"), namespace)  # type: ignore[attr-defined]
                 if value is None:
@@ -121,6 +126,11 @@ def test_a_readme_block_runs_and_prints_what_its_comments_say(
                 f"prints {output.getvalue().strip()!r}"
             )
     assert not wrong, "\n".join(wrong)
+
+
+def _looks_like_output(comment: str) -> bool:
+    """Whether a comment on a bare expression reads as its value, not as words about it."""
+    return re.match(r"[-+\d(\[{'\"]|(True|False|None|nan|inf)\b|[A-Z]\w*\(", comment) is not None
 
 
 def _is_print(statement: ast.stmt) -> bool:
@@ -140,3 +150,5 @@ def test_the_checker_catches_a_wrong_claim() -> None:
     assert not _agrees("0.7072...", "0.7071067811865476")
     assert not _agrees("loss 0.053", "loss 0.054")
     assert not _agrees("[1.0, 2.0]", "[1.0, 2.0, 3.0]")
+    assert _looks_like_output("[151.0, -50.0]") and _looks_like_output("Net(")
+    assert not _looks_like_output("Dropout off") and not _looks_like_output("checked first")
