@@ -33,18 +33,18 @@ DOCS = Path(__file__).resolve().parent
 
 
 def fib(n: int) -> int:
-    """The seed's ``fib1``: exponential, because it recomputes shared calls."""
+    """The ``fib1`` of the source document (README, "Where this comes from"): exponential."""
     return n if n < 2 else fib(n - 1) + fib(n - 2)
 
 
 def main() -> None:
     """Write every picture and print its path."""
-    # Figure 1 of the seed: z = (x + 2) + y as the naive engine's tree.
+    # The source document's figure 1: z = (x + 2) + y as the naive engine's tree.
     x, y = naive.Var(3.0, "x"), naive.Var(4.0, "y")
     z = naive.Add(naive.Add(x, naive.Const(2.0)), y)
     written = [save(draw_naive(z), DOCS / "figure1_naive_tree.png", scale=SCALE)]
 
-    # Figure 2 of the seed: the calls of naive fib(4); fib(2) runs twice.
+    # The source document's figure 2: the calls of naive fib(4); fib(2) runs twice.
     written.append(save(draw_calls(fib, 4), DOCS / "figure2_fib_calls.png", scale=SCALE))
 
     # A neuron with its gradients and the local derivative on every edge.

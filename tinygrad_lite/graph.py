@@ -1,8 +1,9 @@
 """Compiled static graphs: record a ``Value`` graph once, replay it many times.
 
-Sits on :mod:`tinygrad_lite.engine`. This is the seed's ``set_value`` idea
-made fast: its first engine could change a variable and ask the same
-expression for its new value. A :class:`Graph` records the topological
+Sits on :mod:`tinygrad_lite.engine`. This is the ``set_value`` idea of the
+source document, *Tiny Machine Learner* (see README, "Where this comes
+from"), made fast: its first engine could change a variable and ask the
+same expression for its new value. A :class:`Graph` records the topological
 order, op codes and operand positions of a finished graph; then
 :meth:`Graph.forward` recomputes every node from the current ``.data`` of
 the leaves and :meth:`Graph.backward` recomputes every gradient, both

@@ -1,13 +1,15 @@
-"""Matrix helpers on 2-D Python lists: the seed's "Tiny Learner" linear algebra.
+"""Matrix helpers on 2-D Python lists, as in the source document's Tiny Learner part.
 
-Sits on :mod:`tinygrad_lite.engine`. A matrix is a list of rows, each row a
-list of scalars; a scalar is a :class:`~tinygrad_lite.engine.Value` or a plain
-float. Functions accept either and return Values wherever a Value went in, so
-a product of Value matrices is differentiable. Every function checks shapes
-and raises ``ValueError`` naming both shapes when they do not fit.
+The source document is *Tiny Machine Learner* (see README, "Where this comes
+from"). Sits on :mod:`tinygrad_lite.engine`. A matrix is a list of rows,
+each row a list of scalars; a scalar is a
+:class:`~tinygrad_lite.engine.Value` or a plain float. Functions accept
+either and return Values wherever a Value went in, so a product of Value
+matrices is differentiable. Every function checks shapes and raises
+``ValueError`` naming both shapes when they do not fit.
 
-The matrix product is the seed's nested loops, except that each entry
-``c[i][j] = a[i][0]*b[0][j] + ... + a[i][n-1]*b[n-1][j]`` is one
+The matrix product is the source document's nested loops, except that each
+entry ``c[i][j] = a[i][0]*b[0][j] + ... + a[i][n-1]*b[n-1][j]`` is one
 :func:`~tinygrad_lite.engine.dot` node when Values are involved.
 """
 

@@ -1,15 +1,19 @@
-"""The seed's first engine ("Beta"): expression trees differentiated one variable at a time.
+"""The source document's first engine ("Beta"): trees differentiated one variable at a time.
 
-Sits on :mod:`tinygrad_lite.engine` (only for :func:`to_value`) and is kept
-for comparison, not for use: it shows what reverse accumulation saves.
+The source document is *Tiny Machine Learner* (see README, "Where this comes
+from"); this is the engine its Tiny Grader part builds before reverse
+accumulation. Sits on :mod:`tinygrad_lite.engine` (only for
+:func:`to_value`) and is kept for comparison, not for use: it shows what
+reverse accumulation saves.
 
 Every node has ``value()`` and ``grad(x)``, both plain recursion with no
-caching, exactly as the seed describes: ``Add(a, b).grad(x) = a.grad(x) +
-b.grad(x)``, ``Mul(a, b).grad(x) = a.grad(x) * b.value() + a.value() *
-b.grad(x)``, and so on. The full gradient needs one ``grad`` call per
-variable, and each call walks the whole tree again, re-evaluating every
-shared factor (``value()`` of a subtree) as often as a path reaches it:
-the naive Fibonacci ``fib1`` of the seed, against reverse mode's ``fib2``.
+caching, as the source document describes: ``Add(a, b).grad(x) =
+a.grad(x) + b.grad(x)``, ``Mul(a, b).grad(x) = a.grad(x) * b.value() +
+a.value() * b.grad(x)``, and so on. The full gradient needs one ``grad``
+call per variable, and each call walks the whole tree again, re-evaluating
+every shared factor (``value()`` of a subtree) as often as a path reaches
+it: the source document's naive Fibonacci ``fib1``, against reverse mode's
+``fib2``.
 :func:`visits` counts every ``value()``/``grad()`` call so the benchmark can
 show the cost.
 

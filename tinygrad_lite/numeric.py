@@ -1,6 +1,8 @@
-"""Numerical checking: finite differences and gradient checkers (the seed's Tiny Grader).
+"""Numerical checking: finite differences and gradient checkers.
 
-Sits on :mod:`tinygrad_lite.engine`; nothing in the engine depends on it.
+Finite differences open the Tiny Grader part of the source document, *Tiny
+Machine Learner* (see README, "Where this comes from"). Sits on
+:mod:`tinygrad_lite.engine`; nothing in the engine depends on it.
 Reverse-mode autodiff gives exact derivatives of the program that was run;
 finite differences give approximate derivatives of the function, with no
 knowledge of how it was computed. When the two agree to within the truncation
@@ -58,7 +60,7 @@ _SQRT_EPS = math.sqrt(machine_epsilon())
 
 
 def forward_difference(f: Callable[[float], float], x: float, h: float | None = None) -> float:
-    """The one-sided difference quotient ``(f(x + h) - f(x)) / h`` (the seed's ``d(f, x)``).
+    """The one-sided difference quotient ``(f(x + h) - f(x)) / h`` (the source document's ``d``).
 
     Its truncation error is ``h * f''(x) / 2`` and its rounding error about
     ``eps * |f(x)| / h``; both are balanced near ``h = sqrt(eps)``. So by

@@ -5,7 +5,7 @@ Sits on :mod:`tinygrad_lite.engine`. The package holds:
 * :mod:`~tinygrad_lite.nn.base`: :class:`Module`, which registers the Values
   and Modules assigned to it and derives parameters, names, modes, ``repr``
   and state from them;
-* :mod:`~tinygrad_lite.nn.layers`: the seed's :class:`Neuron`,
+* :mod:`~tinygrad_lite.nn.layers`: the package's original :class:`Neuron`,
   :class:`Layer` and :class:`MLP` (micrograd's parameter order);
 * :mod:`~tinygrad_lite.nn.blocks`: torch's :class:`Linear`,
   :class:`Sequential`, :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid` and

@@ -41,7 +41,7 @@ FORMAT = "tinygrad_lite.module"
 """The ``"format"`` entry of a saved model file."""
 
 FORMAT_VERSION = 1
-"""The ``"version"`` entry of a saved model file (the seed's files are version 1 too)."""
+"""The ``"version"`` entry of a saved model file (the first ``nn``'s files are version 1 too)."""
 
 FloatStep = tuple[list[list[float]] | None, list[float] | None, str | None]
 """One step of a graph-free forward: weight rows, biases (None: no affine map), activation."""

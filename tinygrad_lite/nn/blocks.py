@@ -1,10 +1,10 @@
 """torch-style blocks: ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``Dropout``.
 
 Sits on :mod:`tinygrad_lite.engine` and :mod:`tinygrad_lite.nn.base`, beside
-the seed's layers (:mod:`tinygrad_lite.nn.layers`). The classes take torch's
-names and arguments, so ``Sequential(Linear(2, 16), ReLU(), Linear(16, 2))``
-reads as it would in PyTorch; a vector is a list of Values (or plain numbers
-on the way in), and every block returns a list for a list.
+the package's original layers (:mod:`tinygrad_lite.nn.layers`). The classes
+take torch's names and arguments, so ``Sequential(Linear(2, 16), ReLU(),
+Linear(16, 2))`` reads as it would in PyTorch; a vector is a list of Values
+(or plain numbers on the way in), and every block returns a list for a list.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seed's layers: ``Neuron``, ``Layer``, ``MLP``, ordinary :class:`Module` subclasses.
+"""The original layers: ``Neuron``, ``Layer``, ``MLP``, ordinary :class:`Module` subclasses.
 
 Sits on :mod:`tinygrad_lite.engine` (and the float forwards of
 :mod:`tinygrad_lite.ops`). The classes follow micrograd's ``nn`` (same
@@ -13,7 +13,9 @@ PyTorch's names, and two speed measures:
 
 They hold their parameters as plain attributes (``Neuron.w``, ``Neuron.b``,
 ``Layer.neurons``, ``MLP.layers``), which :class:`Module` registers, so the
-names (``layers.0.neurons.3.w.1``) and the saved files are the seed's.
+names (``layers.0.neurons.3.w.1``) and the saved files are those of the
+package's first ``nn`` module, from before :class:`Module` registered
+anything (``tests/data`` keeps three such files).
 """
 
 from __future__ import annotations

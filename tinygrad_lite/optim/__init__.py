@@ -6,9 +6,11 @@ Sits on :mod:`tinygrad_lite.engine`, beside :mod:`tinygrad_lite.nn`. The package
   groups, checked settings, torch-layout state that is validated before it
   is applied) and :func:`clip_grad_norm`;
 * :mod:`~tinygrad_lite.optim.rules`: :class:`SGD` (momentum, dampening,
-  Nesterov), the seed's :class:`Momentum`, :class:`RMSprop` (``RMSProp``),
-  :class:`Adam` (AMSGrad) and :class:`AdamW`, each following its
-  ``torch.optim`` update rule step for step;
+  Nesterov), :class:`Momentum` (the momentum gradient descent of the source
+  document, *Tiny Machine Learner*; see README, "Where this comes from"),
+  :class:`RMSprop` (``RMSProp``), :class:`Adam` (AMSGrad) and
+  :class:`AdamW`, each following its ``torch.optim`` update rule step for
+  step;
 * :mod:`~tinygrad_lite.optim.schedules`: :class:`LinearLR`,
   :class:`StepLR`, :class:`CosineLR`.
 """

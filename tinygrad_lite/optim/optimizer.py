@@ -1,6 +1,7 @@
 """The ``Optimizer`` base class: parameter groups, settings checks, state; gradient clipping.
 
-Sits on :mod:`tinygrad_lite.engine`. As the seed explains, the optimizer,
+Sits on :mod:`tinygrad_lite.engine`. As the source document, *Tiny Machine
+Learner* (see README, "Where this comes from"), explains, the optimizer,
 not the loss, holds every weight: it reads the gradients that
 ``backward()`` left on them and updates their ``.data`` in place, and its
 :meth:`Optimizer.zero_grad` clears them before the next backward pass.

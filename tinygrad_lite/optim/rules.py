@@ -117,7 +117,11 @@ class SGD(Optimizer):
 
 
 class Momentum(SGD):
-    """The seed's momentum optimizer: :class:`SGD` whose ``momentum`` defaults to 0.9.
+    """The source document's momentum optimizer: :class:`SGD` whose ``momentum`` defaults to 0.9.
+
+    The source document is *Tiny Machine Learner* (see README, "Where this
+    comes from"); momentum gradient descent is the second of the four
+    optimizers in its Tiny Learner part.
 
     ``Momentum(params, lr)`` is ``SGD(params, lr, momentum=0.9)``; the update
     rule is :class:`SGD`'s.
@@ -242,7 +246,11 @@ class RMSprop(Optimizer):
 
 
 RMSProp = RMSprop
-"""The seed's name for :class:`RMSprop`."""
+"""The first spelling of :class:`RMSprop` in this package, kept as an alias.
+
+It is the source document's "RMS gradient descent" (*Tiny Machine Learner*,
+see README, "Where this comes from"); ``RMSprop`` is torch's spelling.
+"""
 
 
 class Adam(Optimizer):

@@ -15,7 +15,9 @@ under :mod:`tinygrad_lite.cli`. One module per job:
   engine's order (the captions of the steps, the explorer's ledger);
 * :mod:`.steps`: :func:`backward_steps`, :func:`save_steps`,
   :func:`save_animation`: the backward pass frame by frame, one layout;
-* :mod:`.seed`: the seed's figures, :func:`draw_naive` and :func:`draw_calls`;
+* :mod:`.seed`: figures 1 and 2 of the source document, *Tiny Machine
+  Learner* (see README, "Where this comes from"): :func:`draw_naive` and
+  :func:`draw_calls`;
 * :mod:`.explorer`: :func:`explore`, one self-contained HTML page to step
   through forward and backward (its script and style are package data).
 

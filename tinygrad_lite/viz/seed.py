@@ -1,4 +1,9 @@
-"""The seed's two figures: a naive-engine expression tree, and a recursive call tree.
+"""Figures 1 and 2 of the source document: a naive-engine expression tree, a call tree.
+
+The source document is *Tiny Machine Learner* (see README, "Where this comes
+from"); its text describes its figures but does not include them, and these
+functions redraw them. (The module's name, ``seed``, is the project's old
+name for that document.)
 
 Sits on :mod:`.drawing` only (a naive expression is read through its
 ``children()``/``a``/``b`` fields, never imported). :func:`draw_naive` is
@@ -142,7 +147,7 @@ def draw_naive(
 
 
 def naive_fib(n: int) -> int:
-    """The seed's ``fib1``: ``fib(n) = fib(n-1) + fib(n-2)``, exponential in ``n``."""
+    """The source document's ``fib1``: ``fib(n) = fib(n-1) + fib(n-2)``, exponential in ``n``."""
     if n < 2:
         return n
     return naive_fib(n - 1) + naive_fib(n - 2)
