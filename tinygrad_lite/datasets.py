@@ -21,7 +21,7 @@ from typing import Any
 
 __all__ = ["DATASETS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "Dataset", "load", "min_samples"]
 
-_INSTALL_HINT = 'pip install "tinygrad_lite[data]"'
+_INSTALL_HINT = 'pip install "tinygrad_lite[data]" (from a clone: pip install -e ".[data]")'
 
 MAX_SAMPLES = 1_000_000
 """The most points :func:`load` generates (a scalar engine trains on thousands)."""

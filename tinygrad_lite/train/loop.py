@@ -29,7 +29,7 @@ from .recipes import LOSSES, OPTIMIZERS, SCHEDULES, output_size
 
 __all__ = ["History", "fit"]
 
-_INSTALL_HINT = 'pip install "tinygrad_lite[data]"'
+_INSTALL_HINT = 'pip install "tinygrad_lite[data]" (from a clone: pip install -e ".[data]")'
 
 # ---------------------------------------------------------------------------
 # Losses of one sample, for every (loss, output count) the loop supports.

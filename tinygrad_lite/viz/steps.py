@@ -184,7 +184,10 @@ def save_animation(
     try:
         from PIL import Image
     except ImportError as error:
-        raise ImportError('animated GIFs need Pillow: pip install "tinygrad_lite[viz]"') from error
+        raise ImportError(
+            'animated GIFs need Pillow: pip install "tinygrad_lite[viz]" '
+            '(from a clone: pip install -e ".[viz]")'
+        ) from error
     frames = [Image.open(io.BytesIO(graph.pipe("png", dpi=dpi))).convert("RGB") for graph in graphs]
     width = max(frame.width for frame in frames)
     height = max(frame.height for frame in frames)
