@@ -2,17 +2,19 @@
 # # 2. Expression graphs: from the naive engine to reverse accumulation
 #
 # Plain Python computes `x + 2 + y` and throws the expression away. To
-# differentiate it we must keep it. The seed does this twice:
+# differentiate it we must keep it. The source document (*Tiny Machine
+# Learner*, see [where this comes from](01_finite_differences.ipynb#Where-this-comes-from))
+# does this twice in its Tiny Grader part:
 #
-# * first with a **naive engine** ("Beta"): every node can give its
-#   `value()` and its derivative `grad(x)` with respect to one variable, by
-#   recursion over the tree (`tinygrad_lite.naive`);
-# * then with **reverse accumulation** ("Alpha"): one pass from the output
-#   back to the inputs fills in every derivative at once
+# * first with a **naive engine** (its package "Beta"): every node can give
+#   its `value()` and its derivative `grad(x)` with respect to one variable,
+#   by recursion over the tree (`tinygrad_lite.naive`);
+# * then with **reverse accumulation** (its package "Alpha"): one pass from
+#   the output back to the inputs fills in every derivative at once
 #   (`tinygrad_lite.Value`).
 #
-# Along the way we reproduce the seed's two figures with the drawer
-# (`tinygrad_lite.viz`) and answer its questions about PyTorch's
+# Along the way we redraw the source document's figures 1 and 2 with the
+# drawer (`tinygrad_lite.viz`) and answer its questions about PyTorch's
 # `zero_grad()`.
 
 # %%
@@ -33,11 +35,11 @@ from tinygrad_lite.viz import backward_steps, draw_calls, draw_graph, draw_naive
 # | `Add(a, b)` | `a.value() + b.value()` | `a.grad(x) + b.grad(x)` |
 # | `Mul(a, b)` | `a.value() * b.value()` | `a.grad(x) * b.value() + a.value() * b.grad(x)` |
 #
-# The seed's example, $z = (x + 2) + y$:
+# The source document's example, $z = (x + 2) + y$ at $x = 1$, $y = 2$:
 
 # %%
 x = Var(1.0, "x")
-y = Var(3.0, "y")
+y = Var(2.0, "y")
 z = Add(Add(x, Const(2)), y)
 print("z =", z.value(), "  dz/dx =", z.grad(x), "  dz/dy =", z.grad(y))
 
@@ -45,16 +47,18 @@ x.set_value(2)  # a Var can change; the tree is kept, so ask again
 print("after x.set_value(2): z =", z.value())
 
 # %% [markdown]
-# **Figure 1** of the seed drew this expression as a binary tree, constants
-# and variables at the leaves. `draw_naive` draws exactly what the naive
-# engine walks (blue: variables, grey: constants, gold: the root):
+# The source document's **figure 1** drew this expression as a binary tree,
+# constants and variables at the leaves (the picture itself is not in its
+# text). `draw_naive` draws exactly what the naive engine walks (blue:
+# variables, grey: constants, gold: the root):
 
 # %%
 draw_naive(z)
 
 # %% [markdown]
-# `Sub`, `Mul`, `Square`, `Abs` (and `Div`, `Pow`, `Tanh`, `Relu`) follow the
-# same pattern, and Python operators build the nodes for us:
+# The source document adds `Sub`, `Mul`, `Square` and `Abs` in the same
+# pattern; `tinygrad_lite.naive` has them (and `Div`, `Pow`, `Tanh`, `Relu`),
+# and Python operators build the nodes for us:
 
 # %%
 w = Var(0.5, "w")
@@ -67,8 +71,10 @@ draw_naive(loss)
 # %% [markdown]
 # ## Why the naive engine is slow: the naive Fibonacci
 #
-# The seed compares it with two ways to compute Fibonacci numbers. `fib1`
-# is the definition written as recursion; `fib2` accumulates from the bottom:
+# The source document compares it with two ways to compute Fibonacci
+# numbers. Its `fib1` is the definition written as recursion; its `fib2`
+# accumulates from the bottom (with a tail-recursive helper there, a loop
+# here):
 
 # %%
 calls = 0
@@ -94,9 +100,9 @@ for n in (4, 10, 20, 25):
     print(f"fib1({n}) = {fib1(n):6d} after {calls:6d} calls;   fib2({n}) = {fib2(n):6d} after {n} loop steps")
 
 # %% [markdown]
-# **Figure 2** of the seed drew the call tree of `fib(4)`: `fib(2)` is
-# computed twice. `draw_calls` traces the real calls (work done more than
-# once in red, the calls inside it in pink):
+# The source document's **figure 2** drew the call tree of `fib(4)`:
+# `fib(2)` is computed twice. `draw_calls` traces the real calls (work done
+# more than once in red, the calls inside it in pink):
 
 # %%
 draw_calls(fib1, 4)
@@ -131,7 +137,8 @@ print("node visits for the full gradient:", visits())
 # `Add` passes it unchanged to both, `Sub` passes it negated to `b`, `Mul`
 # passes it times the other operand. A variable **adds** what arrives
 # (`self.g += incoming`), because several paths can reach it. Here is the
-# seed's idea in a dozen lines, on its own little classes:
+# source document's second engine in a dozen lines, on little classes of our
+# own (its `Var`, `Add` and `Sub` work this way; we add a `Mul`):
 
 # %%
 class RConst:
@@ -184,7 +191,8 @@ print("dz/dx =", rx.g, "(y + 2)   dz/dy =", ry.g, "(x)")
 # This toy still recomputes `value()` on the way down and walks a shared
 # sub-expression once per path. `tinygrad_lite.Value` does it properly: the
 # forward pass stores each node's value, `backward()` sorts the graph
-# topologically once, and visits every node exactly once, in reverse order.
+# topologically once and walks every operation node exactly once, in reverse
+# order (the leaves only receive).
 
 # %%
 x = Value(2.0, "x")
@@ -236,7 +244,7 @@ print("after zero_grad + backward: dz/dx =", x.grad, " dz/dy =", y.grad)
 # loss and the weights collect the gradient of the batch. But between two
 # optimizer steps the old gradients must be wiped.
 #
-# ## The seed's PyTorch questions, answered
+# ## The source document's PyTorch questions, answered
 #
 # *Why does PyTorch write `optimizer.zero_grad()` before `loss.backward()`?*
 # Because `backward()` adds into `.grad` (above); without zeroing, every step

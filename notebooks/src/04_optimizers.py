@@ -1,10 +1,11 @@
 # %% [markdown]
 # # 4. Optimizers on 2-D surfaces
 #
-# The seed's *Tiny Learner* offers four ways to follow the gradient downhill:
-# plain **gradient descent**, **momentum**, **RMSProp** ("RMS gradient
-# descent") and **Adam**. The last three remember past gradients to adapt
-# the step. A function of two variables lets us *see* what that memory does:
+# The Tiny Learner part of the source document (*Tiny Machine Learner*, see
+# [where this comes from](01_finite_differences.ipynb#Where-this-comes-from))
+# offers four ways to follow the gradient downhill: plain **gradient
+# descent**, **momentum**, **RMSProp** (its "RMS gradient descent") and
+# **Adam**. The last three remember past gradients to adapt the step. A function of two variables lets us *see* what that memory does:
 # we run all four on three surfaces and draw their paths over the contour
 # lines.
 #
@@ -142,12 +143,18 @@ fig.tight_layout()
 plt.show()
 
 for name in SURFACES:
-    fmin = SURFACES[name][2]
-    cells = []
+    fmin, steps = SURFACES[name][2], SURFACES[name][5]
+    print(f"{name} ({steps} steps)")
     for opt, (path, losses) in results[name].items():
         hit = next((i for i, loss in enumerate(losses) if loss - fmin < 1e-6), None)
-        cells.append(f"{opt} {'-' if hit is None else hit}")
-    print(f"{name:22s} steps until f - f_min < 1e-6:  " + ",  ".join(cells))
+        x, y = path[-1]
+        print(f"  {opt:8s} steps until f - f_min < 1e-6: {'-' if hit is None else hit:>4}"
+              f"   ends at ({x:+.4f}, {y:+.4f})")
+near_saddle = {
+    opt: sum(abs(x) < 0.05 and abs(y) < 0.05 for x, y in path)
+    for opt, (path, _) in results["saddle"].items()
+}
+print("saddle: steps spent within 0.05 of the saddle point (0, 0):", near_saddle)
 
 # %% [markdown]
 # What the pictures show:
@@ -156,20 +163,26 @@ for name in SURFACES:
 #   valley are steep) and then crawls along its flat floor: after 2000 steps
 #   it is still far from $(1, 1)$. Momentum accumulates the small, consistent
 #   push along the valley and gets there; Adam too. RMSProp's steps keep
-#   roughly the size $\eta$ and it hovers short of the minimum.
-# * **Saddle.** Started almost exactly on the ridge ($y = 10^{-4}$), GD,
-#   momentum and Adam first slide towards the saddle point, where the
-#   gradient nearly vanishes, and wait until the tiny $y$ grows enough to roll
-#   off. GD waits longest (momentum even overshoots past it). RMSProp divides
-#   each coordinate by its own gradient size, so the tiny $y$ gradient still
-#   gives a full-sized step and it never stalls.
+#   roughly the size $\eta$ whatever the slope, and after 2000 steps it is
+#   still short of the minimum.
+# * **Saddle.** Started almost exactly on the ridge ($y = 10^{-4}$), where
+#   the slope along $y$ is tiny. GD slides to the saddle point, where the
+#   whole gradient nearly vanishes, and waits there until $y$, growing by a
+#   factor $1 + \eta$ per step, is large enough to roll off: it spends by far
+#   the most steps near $(0, 0)$ and arrives last. Momentum gathers speed
+#   along $y$ sooner (and overshoots along $x$ on the way). RMSProp and Adam
+#   divide each coordinate by its own gradient size, so the tiny $y$
+#   gradient still gives a full-sized step: they leave the ridge at once and
+#   never come near the saddle point.
 # * **Ill-conditioned bowl.** GD's step is limited by the steep direction
 #   ($\eta < 2/50$): it zig-zags across the narrow $y$ axis and moves slowly
 #   along the shallow $x$ axis. RMSProp and Adam rescale each coordinate by
-#   its own gradient size, which undoes the bad conditioning. (RMSProp's very
-#   first step is $\eta\, g/\sqrt{(1-\alpha) g^2} = 10\,\eta$ in *each*
-#   coordinate, as it has no bias correction; here that lands exactly on
-#   $y = 0$.)
+#   its own gradient size, which undoes the bad conditioning; Adam also
+#   carries momentum, overshoots the minimum along $x$ and circles in, so
+#   here it needs more steps than momentum alone. (RMSProp's very first step
+#   is $\eta\, g/\sqrt{(1-\alpha) g^2} = 10\,\eta$ in *each* coordinate, as
+#   it has no bias correction; here that lands within $10^{-8}$ of $y = 0$,
+#   not exactly on it because of the $\epsilon$ in the denominator.)
 
 # %% [markdown]
 # ## Newton's method: using the curvature
