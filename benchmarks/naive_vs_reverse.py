@@ -1,6 +1,6 @@
 """Naive per-variable gradients vs reverse accumulation on a 1-hidden-layer MLP loss.
 
-The seed's fib1-vs-fib2 argument, measured. For a 2-H-1 tanh MLP and the
+The source document's fib1-vs-fib2 argument (README, "Where this comes from"), measured. For a 2-H-1 tanh MLP and the
 squared error on one point, the full gradient (all ``4H + 1`` parameters) is
 computed two ways on the *same* expression:
 

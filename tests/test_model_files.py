@@ -1,4 +1,4 @@
-"""Model files as untrusted input (issue 18, item 3), and the seed's files still loading.
+"""Model files as untrusted input (issue 18, item 3), and the first nn's files still loading.
 
 The reproducers from the issue, then a fault-injection probe that mutates
 valid files (deterministically, from fixed seeds) and checks, for every
@@ -67,7 +67,7 @@ def peak_bytes(fn: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-# -- the seed's files ------------------------------------------------------------------
+# -- the first nn's files ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def peak_bytes(fn: Callable[[], object]) -> int:
 def test_the_seeds_files_load_and_are_written_byte_for_byte(
     name: str, build: Callable[[], Module], tmp_path: Path
 ) -> None:
-    # tests/data holds files written by the seed's nn.py (before Module registered anything)
+    # tests/data holds files written by the package's first nn.py (before Module registered anything)
     old = DATA / name
     model = build()
     rebuilt = load_model(old)

@@ -1,4 +1,4 @@
-"""Tests for tinygrad_lite.naive: the seed's per-variable engine agrees with Value."""
+"""Tests for tinygrad_lite.naive: the source document's per-variable engine agrees with Value."""
 
 from __future__ import annotations
 

@@ -434,7 +434,7 @@ def test_signatures_and_defaults_are_torchs(cls: type[Optimizer]) -> None:
 
 
 def test_student_programs_from_the_issue() -> None:
-    # SGD(params, lr=0.1, momentum=0.9) was refused; RMSProp is the seed's name
+    # SGD(params, lr=0.1, momentum=0.9) was refused; RMSProp is the package's first spelling
     p = Value(1.0)
     optimizer = SGD([p], lr=0.1, momentum=0.9)
     (p * p).backward()

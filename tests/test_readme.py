@@ -1,7 +1,8 @@
 """The READMEs' Python blocks run, and their output comments say what they print (issue 17).
 
 Every ```python block of README.md and README.zh-CN.md runs on its own, in a
-fresh namespace and a temporary directory, top to bottom. A statement that
+fresh interpreter and a temporary directory, top to bottom, as a reader would
+run it. A statement that
 is a call of ``print``, or a bare expression whose comment reads as a value
 (it starts with a number, a bracket, a quote, ``True``/``False``/``None`` or
 ``Name(``), is an output claim: the comment (or, if the line has none or it
@@ -16,8 +17,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import math
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +104,25 @@ def test_every_readme_has_python_blocks() -> None:
     ("name", "line", "source"), BLOCKS, ids=[f"{n}:{line}" for n, line, _ in BLOCKS]
 )
 def test_a_readme_block_runs_and_prints_what_its_comments_say(
-    name: str, line: int, source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, line: int, source: str, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    """Each block in a fresh interpreter, as a reader runs it (no op registered by the tests)."""
+    result = subprocess.run(
+        [sys.executable, __file__, name, str(line)],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    wrong = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not wrong, "\n".join(wrong)
+
+
+def run_block(name: str, line: int, source: str) -> list[str]:
+    """Run ``source`` statement by statement; the claims its comments get wrong."""
     claims = _claims(source)
     namespace: dict[str, Any] = {"__name__": "__readme__"}
     tree = ast.parse(source)
@@ -125,7 +146,7 @@ def test_a_readme_block_runs_and_prints_what_its_comments_say(
                 f"{name}:{line + statement.lineno - 1}: claims {claim!r}, "
                 f"prints {output.getvalue().strip()!r}"
             )
-    assert not wrong, "\n".join(wrong)
+    return wrong
 
 
 def _looks_like_output(comment: str) -> bool:
@@ -152,3 +173,8 @@ def test_the_checker_catches_a_wrong_claim() -> None:
     assert not _agrees("[1.0, 2.0]", "[1.0, 2.0, 3.0]")
     assert _looks_like_output("[151.0, -50.0]") and _looks_like_output("Net(")
     assert not _looks_like_output("Dropout off") and not _looks_like_output("checked first")
+
+
+if __name__ == "__main__":  # one block, in a fresh interpreter (see the test above)
+    found = run_block(sys.argv[1], int(sys.argv[2]), sys.stdin.read())
+    print(json.dumps(found))

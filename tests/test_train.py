@@ -351,6 +351,20 @@ def test_a_custom_net_trains_on_moons_like_mlp() -> None:
     assert accuracies[0] == accuracies[1] >= 0.95
 
 
+def test_a_custom_net_is_compiled_when_asked() -> None:
+    """compile=True on a custom Module: its author vouches for a fixed graph."""
+    data = load("moons", n_samples=200, seed=0)
+    settings = train.default_settings("moons")
+    arguments = {**settings.fit_arguments(), "epochs": 3}
+    eager = Net(make_model(data, settings.hidden, seed=0))
+    replayed = Net(make_model(data, settings.hidden, seed=0))
+    first = fit(eager, data, seed=0, progress=False, compile=False, **arguments)
+    second = fit(replayed, data, seed=0, progress=False, compile=True, **arguments)
+    assert second.compiled and not first.compiled
+    assert first.train_loss == second.train_loss
+    assert [p.data for p in eager.parameters()] == [p.data for p in replayed.parameters()]
+
+
 def test_a_torch_style_model_trains_on_moons() -> None:
     data = load("moons", n_samples=200, seed=0)
     model = Sequential(

@@ -339,14 +339,15 @@ class Module:
             return [out]
         return list(out)
 
-    def _replay_safe(self) -> bool:
+    def _replay_safe(self) -> bool | None:
         """True when this module's own forward is a fixed chain of ops for every input.
 
         Then a graph recorded once (``fit(compile=...)``) replays it exactly.
         Only the built-in classes say so (a subclass of one does not inherit
-        the promise: its ``forward`` may branch on the data).
+        the promise: its ``forward`` may branch on the data), and for any
+        other class the answer is None: only its author knows.
         """
-        return bool(type(self).__dict__.get("_replayable", False))
+        return True if type(self).__dict__.get("_replayable", False) else None
 
     # -- graph-free inference -----------------------------------------------
 

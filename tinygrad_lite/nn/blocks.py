@@ -211,7 +211,7 @@ class Dropout(Module):
     def __call__(self, x: Any) -> Any:
         return self.forward(x)
 
-    def _replay_safe(self) -> bool:
+    def _replay_safe(self) -> bool | None:
         # NOTE: a recorded graph would freeze one mask for every later step.
         return self.p == 0.0
 
