@@ -1,8 +1,9 @@
 """Naive per-variable gradients vs reverse accumulation on a 1-hidden-layer MLP loss.
 
-The source document's fib1-vs-fib2 argument (README, "Where this comes from"), measured. For a 2-H-1 tanh MLP and the
-squared error on one point, the full gradient (all ``4H + 1`` parameters) is
-computed two ways on the *same* expression:
+The source document's fib1-vs-fib2 argument (README, "Where this comes from"),
+measured. For a 2-H-1 tanh MLP and the squared error on one point, the full
+gradient (all ``4H + 1`` parameters) is computed two ways on the *same*
+expression:
 
 * naive: :mod:`tinygrad_lite.naive`, one ``grad(w)`` tree walk per
   parameter, every shared factor re-evaluated (node visits counted by the

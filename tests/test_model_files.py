@@ -81,7 +81,7 @@ def peak_bytes(fn: Callable[[], object]) -> int:
 def test_the_seeds_files_load_and_are_written_byte_for_byte(
     name: str, build: Callable[[], Module], tmp_path: Path
 ) -> None:
-    # tests/data holds files written by the package's first nn.py (before Module registered anything)
+    # tests/data holds files written by the first nn.py (before Module registered anything)
     old = DATA / name
     model = build()
     rebuilt = load_model(old)
