@@ -29,6 +29,7 @@ __all__ = [
     "backpropagate",
     "backpropagate_graph",
     "backward_order",
+    "times_local",
     "topological_order",
 ]
 
@@ -174,11 +175,14 @@ def backpropagate_graph(order: list[Value]) -> None:
             locals_ = op.local_grads(operands, node)
         for operand, local in zip(operands, locals_, strict=True):
             if type(operand) is type(node):
-                accumulate_graph(operand, _times(g, local))
+                accumulate_graph(operand, times_local(g, local))
 
 
-def _times(g: Any, local: Any) -> Any:
-    # Skip recording multiplications by the constants 1 and -1.
+def times_local(g: Any, local: Any) -> Any:
+    """``g * local``, skipping the constants 1 and -1 (on Values: no node recorded for them).
+
+    Shared by the chain rule on Values here and by forward mode's sweep.
+    """
     if type(local) is float:
         if local == 1.0:
             return g

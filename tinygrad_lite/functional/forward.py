@@ -25,6 +25,7 @@ from typing import Any
 
 from ..engine import GRAPH_LOCK, Value, topological_order
 from ..engine.value import _constant
+from ..engine.walk import times_local
 from ..ops import BINARY, UNARY, VARIADIC
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux
@@ -188,7 +189,7 @@ def tangents(
                     local = op.local_grads(x, node)
                 else:
                     local = op.local_grads(x.data, node.data)
-                tangent[node] = _scaled(t, local)
+                tangent[node] = times_local(t, local)
         elif arity == BINARY:
             a, b = node._a, node._b
             a_is_node = type(a) is Value
@@ -204,11 +205,11 @@ def tangents(
                     a.data if a_is_node else a, b.data if b_is_node else b, node.data
                 )
             if tb is None:
-                tangent[node] = _scaled(ta, da)
+                tangent[node] = times_local(ta, da)
             elif ta is None:
-                tangent[node] = _scaled(tb, db)
+                tangent[node] = times_local(tb, db)
             else:
-                tangent[node] = _scaled(ta, da) + _scaled(tb, db)
+                tangent[node] = times_local(ta, da) + times_local(tb, db)
         else:
             operands = node._a  # n-ary operands are always Values
             incoming = [get(x) for x in operands]
@@ -221,20 +222,10 @@ def tangents(
             total: Any = None
             for t, local in zip(incoming, locals_, strict=True):
                 if t is not None:
-                    term = _scaled(t, local)
+                    term = times_local(t, local)
                     total = term if total is None else total + term
             tangent[node] = total
     return tangent
-
-
-def _scaled(t: Any, local: Any) -> Any:
-    # Skip multiplying by the constants 1 and -1 (no node in graph mode).
-    if type(local) is float:
-        if local == 1.0:
-            return t
-        if local == -1.0:
-            return -t
-    return t * local
 
 
 def _order(outputs: Sequence[Value], leaves: bool) -> list[Value]:
