@@ -22,6 +22,9 @@ one-time cost reported separately), the hand-written pure-Python float floor
 
 Every number is the median of repeated runs after a warm-up, with the
 garbage collector at its defaults; the spread (min–max) is printed too.
+Between workloads, and between the turns of the moons step's interleaved
+implementations, ``gc.collect()`` runs off the clock, so that no
+implementation's garbage is collected on another's time.
 Results go to ``benchmarks/results.json`` and ``docs/benchmarks.png``.
 
 Usage: ``python benchmarks/run.py [--quick]``.
@@ -218,6 +221,13 @@ def interleaved(
                 times[name].append(time.perf_counter() - start)
                 results[name].append(result)
                 del result
+            # NOTE: off the clock, so that one implementation's garbage is not
+            # collected on the next one's time. micrograd's graphs are cycles
+            # that only the collector frees: without this, a full collection
+            # of them lands inside whichever turn comes next (doubling eager's
+            # median). micrograd is not charged for it either, which flatters
+            # micrograd, not us.
+            gc.collect()
     return times, results
 
 
