@@ -85,14 +85,16 @@ def main() -> None:
             "ms",
         ),
     ]
-    rounds = 5 if args.quick else 20
+    rounds = 6 if args.quick else 40
     print(f"Python {sys.version.split()[0]}, {rounds} rounds, turns taken lock / no lock")
-    print("| workload | with the lock | without | lock / no lock |")
-    print("|---|---:|---:|---:|")
+    print("| workload | with the lock | without | lock / no lock | difference per call |")
+    print("|---|---:|---:|---:|---:|")
     for name, step, calls, scale, unit in workloads:
         per_call: dict[str, list[float]] = {"lock": [], "none": []}
-        for _ in range(rounds):
-            for key, lock in (("lock", real), ("none", NoLock())):
+        turns = [("lock", real), ("none", NoLock())]
+        for number in range(rounds):
+            # NOTE: ABBA: each variant goes first in every other round.
+            for key, lock in turns if number % 2 == 0 else turns[::-1]:
                 use_lock(lock)
                 step()  # warm
                 start = time.perf_counter()
@@ -103,9 +105,10 @@ def main() -> None:
         use_lock(real)
         with_lock = statistics.median(per_call["lock"]) * scale
         without = statistics.median(per_call["none"]) * scale
+        difference = (with_lock - without) / scale * 1e6
         print(
             f"| {name} | {with_lock:.3f} {unit} | {without:.3f} {unit} | "
-            f"{with_lock / without:.3f} |"
+            f"{with_lock / without:.3f} | {difference:+.2f} µs |"
         )
 
 

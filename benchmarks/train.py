@@ -8,8 +8,9 @@ Usage::
 
 For each data set: load it (seed 0), build the model of
 ``tinygrad_lite.train.default_settings``, train it with ``fit`` (seed 0, no
-progress bar) and print epochs, seconds and the final train/test
-accuracies, as a Markdown table, against the quality bar (test accuracy
+progress bar) and print epochs, seconds (and the seconds of the same run
+with ``compile=False``, and whether it ends on the same weights) and the
+final train/test accuracies, as a Markdown table, against the quality bar (test accuracy
 >= 0.95 iris, >= 0.97 moons and circles, >= 0.99 blobs, under 60 s per run).
 Exits with status 1 when a run misses the bar. With ``--figures DIR`` it also
 writes ``DIR/<dataset>-boundary.png`` and ``DIR/<dataset>-history.png`` from
@@ -23,7 +24,9 @@ data set and the optimizer's default rate (how those defaults were chosen).
 ``--forward`` times one forward pass of micrograd's demo model,
 ``MLP(2, [16, 16, 1])``, over 100 points, next to the same network written
 as ``Sequential(Linear, ReLU, ...)`` and as a custom ``Module``, and one
-``parameters()`` call (median of repeated runs).
+``parameters()`` call (median of repeated runs); then a 200 x 200
+decision-boundary grid through the moons model, on plain floats
+(``train.predict``) and as Values under ``no_grad``.
 """
 
 from __future__ import annotations
@@ -57,6 +60,16 @@ def run(name: str, figures: Path | None) -> dict[str, object]:
     start = time.perf_counter()
     history = train.fit(model, data, seed=0, progress=False, **settings.fit_arguments())
     seconds = time.perf_counter() - start
+    # The same run without the compiled replay: its time, and whether it ends
+    # on the very same weights.
+    eager_model = train.make_model(
+        data, settings.hidden, settings.activation, settings.loss, seed=0
+    )
+    eager_arguments = {**settings.fit_arguments(), "compile": False}
+    start = time.perf_counter()
+    train.fit(eager_model, data, seed=0, progress=False, **eager_arguments)
+    eager_seconds = time.perf_counter() - start
+    same = [p.data for p in model.parameters()] == [p.data for p in eager_model.parameters()]
     if figures is not None:
         from tinygrad_lite import plot
 
@@ -73,6 +86,8 @@ def run(name: str, figures: Path | None) -> dict[str, object]:
             f"{settings.schedule or 'constant'}"
         ),
         "points": f"{len(data.X_train)}/{len(data.X_test)}",
+        "eager_seconds": eager_seconds,
+        "same": same,
         "epochs": len(history.epochs),
         "seconds": seconds,
         "train": train.accuracy(model, data.X_train, data.y_train),
@@ -143,6 +158,26 @@ def forward() -> None:
         run = _median_ms(lambda m=model: [m(x) for x in points], 40)
         listing = _median_ms(model.parameters, 400)
         print(f"| {label} | {run:.2f} | {listing:.4f} |", flush=True)
+    # The decision-boundary figure's grid: 200 x 200 points through the moons
+    # model, on plain floats (train.predict) and as Values under no_grad.
+    from tinygrad_lite import Value, no_grad
+
+    moons = MLP(2, [16, 16, 2], seed=0)
+    grid = [[-2.0 + 4.0 * i / 199, -2.0 + 4.0 * j / 199] for i in range(200) for j in range(200)]
+
+    def on_values() -> None:
+        with no_grad():
+            for point in grid:
+                moons([Value(point[0]), Value(point[1])])
+
+    floats = _median_ms(lambda: train.predict(moons, grid), 3) / 1e3
+    values = _median_ms(on_values, 3) / 1e3
+    print()
+    print("| 200 x 200 grid, moons model MLP 2-16-16-2 | seconds |")
+    print("|---|---:|")
+    print(f"| train.predict (plain floats) | {floats:.2f} |")
+    print(f"| the model on Values under no_grad | {values:.2f} |")
+    print(f"| ratio | {values / floats:.1f}x |", flush=True)
 
 
 def main() -> int:
@@ -166,9 +201,9 @@ def main() -> int:
     print()
     print(
         "| data set | model | recipe | train/test points | epochs | seconds "
-        "| train acc | test acc | bar |"
+        "| seconds, compile=False | same weights | train acc | test acc | bar |"
     )
-    print("|---|---|---|---|---:|---:|---:|---:|---|")
+    print("|---|---|---|---|---:|---:|---:|---|---:|---:|---|")
     failed = False
     for name in names:
         row = run(name, args.figures)
@@ -176,7 +211,8 @@ def main() -> int:
         verdict = f"{'ok' if row['ok'] else 'MISSED'} (≥ {BAR[name]:.2f}, < {SECONDS:.0f} s)"
         print(
             f"| {row['dataset']} | {row['model']} | {row['recipe']} | {row['points']} "
-            f"| {row['epochs']} | {row['seconds']:.1f} | {row['train']:.3f} "
+            f"| {row['epochs']} | {row['seconds']:.1f} | {row['eager_seconds']:.1f} "
+            f"| {'yes' if row['same'] else 'NO'} | {row['train']:.3f} "
             f"| {row['test']:.3f} | {verdict} |",
             flush=True,
         )
