@@ -649,21 +649,24 @@ def _figure(results: dict[str, Any], path: Path) -> None:
 
     workloads = list(results["workloads"])
     impls = list(dict.fromkeys(impl for w in workloads for impl in results["workloads"][w]))
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    width = 0.8 / len(impls)
-    for k, impl in enumerate(impls):
-        xs, ys = [], []
-        for i, workload in enumerate(workloads):
-            stats = results["workloads"][workload].get(impl)
-            if stats:
-                xs.append(i + k * width)
-                ys.append(stats["median"] * 1e3)
-        ax.bar(xs, ys, width, label=impl)
+    colours = plt.get_cmap("tab20").colors
+    fig, ax = plt.subplots(figsize=(12, 4.8))
+    width = 0.11
+    drawn: set[str] = set()
+    for i, workload in enumerate(workloads):
+        present = [impl for impl in impls if results["workloads"][workload].get(impl)]
+        start = i - width * (len(present) - 1) / 2  # each group centred on its tick
+        for k, impl in enumerate(present):
+            median = results["workloads"][workload][impl]["median"] * 1e3
+            colour = colours[impls.index(impl) % len(colours)]
+            label = impl if impl not in drawn else None
+            ax.bar(start + k * width, median, width, color=colour, label=label)
+            drawn.add(impl)
     ax.set_yscale("log")
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(workloads))], workloads)
+    ax.set_xticks(range(len(workloads)), workloads)
     ax.set_ylabel("median time per run (ms, log scale)")
     ax.set_title("tinygrad_lite benchmarks (lower is better)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
