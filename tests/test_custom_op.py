@@ -160,7 +160,6 @@ def test_replay_equals_eager_to_the_last_bit(
 
 
 def test_the_drawer_shows_the_symbol_and_the_local_derivative(scratch: list[CustomOp]) -> None:
-    pytest.importorskip("graphviz")
     op = custom_op("twice_test", lambda x: 2.0 * x, lambda x, out: 2.0, symbol="2·")
     scratch.append(op)
     x = Value(1.5, "x")
