@@ -9,7 +9,7 @@ is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, ClassVar, SupportsFloat
 
@@ -17,8 +17,9 @@ from .. import modes
 from ..inline import MAX_UNROLLED, forward_source
 from ..kernels import accumulate_into_none
 from ..modes import SWITCHED
-from ..ops import BINARY, OPS, UNARY, VARIADIC, Op, op_by_name
+from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
 from ..ops.generic import set_value_apply
+from . import persist
 from .checks import check_anomaly, data_read
 from .coerce import ACCEPTED, real_to_float
 from .coerce import number as _number
@@ -497,77 +498,17 @@ class Value(MathMethods):
             parts.append(f"op={self._op.name!r}")
         return f"Value({', '.join(parts)})"
 
-    # -- copying and pickling: flat, so depth never hits a recursion limit --
+    # -- copying and pickling (engine/persist.py): flat, so any depth works --
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # NOTE: a Value gradient (create_graph) has a graph that leads back to
-        # these nodes, so it travels as state, set by __setstate__ once the
-        # nodes exist; as a constructor argument pickle would recurse forever.
-        if self._op is None:
-            leaf_grad: Any = self.grad
-            constant = self._a is _CONSTANT
-            if type(leaf_grad) is Value:
-                return (_restore_leaf, (self.data, 0.0, self.label, constant), [(0, leaf_grad)])
-            return (_restore_leaf, (self.data, leaf_grad, self.label, constant))
-        nodes = topological_order(self)
-        index = {node: i for i, node in enumerate(nodes)}
-        table: list[Any] = []
-        graph_grads: list[tuple[int, Value]] = []
-        for i, node in enumerate(nodes):
-            if node._op is None:
-                table.append(node)  # pickled on its own, so its identity is kept
-            else:
-                # operands: an int is a node's index in the table, a float a constant
-                operands = tuple(
-                    index[x] if type(x) is Value else x
-                    for x in _operands(node._op, node._a, node._b)
-                )
-                grad: Any = node.grad
-                if type(grad) is Value:
-                    graph_grads.append((i, grad))
-                    grad = 0.0
-                table.append((node._op.name, operands, node.data, grad, node.label))
-        if graph_grads:
-            return (_restore_graph, (table,), graph_grads)
-        return (_restore_graph, (table,))
+        return persist.reduce_value(self)
 
     def __setstate__(self, graph_grads: list[tuple[int, Value]]) -> None:
         """Unpickling: put back the Value gradients, by position in topological order."""
-        nodes = topological_order(self)
-        for i, grad in graph_grads:
-            nodes[i].grad = grad  # type: ignore[assignment]
+        persist.set_graph_grads(self, graph_grads)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        import copy
-
-        for node in topological_order(self):
-            if id(node) in memo:
-                continue
-            twin: Value = _new(Value)
-            twin.data = node.data
-            twin.label = node.label
-            twin._op = node._op
-            twin._mark = None
-            if node._op is None:
-                twin._a, twin._b = node._a, None
-            else:
-                operands = [memo[id(x)] if type(x) is Value else x for x in node.operands]
-                twin._a, twin._b = _pack(node._op, operands)
-            memo[id(node)] = twin
-            # NOTE: after memo: a Value gradient (create_graph) has a graph that
-            # contains this node, so copying it first would recurse forever.
-            twin.grad = copy.deepcopy(node.grad, memo)
-        result: Value = memo[id(self)]
-        return result
-
-
-def _pack(op: Op, operands: Sequence[Any]) -> tuple[Any, Any]:
-    """The (``_a``, ``_b``) slots of a node with these operands."""
-    if op.arity == VARIADIC:
-        return tuple(operands), None
-    if op.arity == BINARY:
-        return operands[0], operands[1]
-    return operands[0], None
+        return persist.deep_copy(self, memo)
 
 
 def _binary_method(op: Op, x: Value, other: Any) -> Value:
@@ -585,31 +526,6 @@ def _compare_operand(other: Any) -> float | None:
     if type(other) is float:
         return other
     return real_to_float(other)
-
-
-def _restore_leaf(data: float, grad: Any, label: str, constant: bool) -> Value:
-    node = Value(data, label)
-    node.grad = grad
-    if constant:
-        node._a = _CONSTANT
-    return node
-
-
-def _restore_graph(table: list[Any]) -> Value:
-    nodes: list[Value] = []
-    for entry in table:
-        if type(entry) is Value:
-            nodes.append(entry)
-            continue
-        name, operand_codes, data, grad, label = entry
-        op = op_by_name(name)  # a clear error when a custom op is not registered here
-        operands = [nodes[x] if type(x) is int else x for x in operand_codes]
-        node: Value = _new(Value)
-        node.data, node.grad, node.label = data, grad, label
-        node._op, node._mark = op, None
-        node._a, node._b = _pack(op, operands)
-        nodes.append(node)
-    return nodes[-1]
 
 
 # ---------------------------------------------------------------------------
@@ -689,3 +605,8 @@ def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
 
 # The op table's generic helpers call ops on Values through apply_op (ops sits below us).
 set_value_apply(apply_op)
+
+
+# NOTE: pickles made before persist.py name these; they must keep loading.
+_restore_leaf = persist.restore_leaf
+_restore_graph = persist.restore_graph
