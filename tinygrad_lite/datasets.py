@@ -19,9 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .extras import install_hint
+
 __all__ = ["DATASETS", "MAX_NOISE", "MAX_SAMPLES", "MAX_SEED", "Dataset", "load", "min_samples"]
 
-_INSTALL_HINT = 'pip install "tinygrad_lite[data]" (from a clone: pip install -e ".[data]")'
+_INSTALL_HINT = install_hint("data")
 
 MAX_SAMPLES = 1_000_000
 """The most points :func:`load` generates (a scalar engine trains on thousands)."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .datasets import Dataset
+from .extras import install_hint
 from .train import History, Predictor, accuracy, predict
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["decision_boundary", "history"]
 
-_INSTALL_HINT = 'pip install "tinygrad_lite[plot]" (from a clone: pip install -e ".[plot]")'
+_INSTALL_HINT = install_hint("plot")
 _SUFFIXES = (".png", ".svg")
 # Colour-blind-safe class colours (Okabe-Ito), strong for points, light for regions.
 _COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]

@@ -45,15 +45,13 @@ from ..modes import detect_anomaly, is_grad_enabled, no_grad
 from .checks import GradientLostWarning
 from .grads import gradients
 from .nary import dot, logsumexp, total
-from .persist import restore_graph, restore_leaf
-from .value import Value, apply_op
-from .walk import GRAPH_LOCK, topological_order
 
 # NOTE: pickles written while the engine was one module (tinygrad_lite/engine.py)
 # name these two functions here; they must keep loading (tests/test_persist.py).
-_restore_graph = restore_graph
-_restore_leaf = restore_leaf
-del restore_graph, restore_leaf
+from .persist import restore_graph as _restore_graph  # noqa: F401
+from .persist import restore_leaf as _restore_leaf  # noqa: F401
+from .value import Value, apply_op
+from .walk import GRAPH_LOCK, topological_order
 
 __all__ = [
     "GRAPH_LOCK",

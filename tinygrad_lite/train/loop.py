@@ -21,6 +21,7 @@ from typing import Any
 from .. import optim
 from ..datasets import Dataset
 from ..engine import Value, no_grad, total
+from ..extras import install_hint
 from ..graph import Graph
 from ..losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 from ..nn import Module
@@ -29,7 +30,7 @@ from .recipes import LOSSES, OPTIMIZERS, SCHEDULES, output_size
 
 __all__ = ["History", "fit"]
 
-_INSTALL_HINT = 'pip install "tinygrad_lite[data]" (from a clone: pip install -e ".[data]")'
+_INSTALL_HINT = install_hint("data")
 
 # ---------------------------------------------------------------------------
 # Losses of one sample, for every (loss, output count) the loop supports.

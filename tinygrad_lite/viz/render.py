@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..extras import install_hint
+
 SUFFIXES = ("svg", "png", "pdf")
 """The file types :func:`save` writes."""
 
 _INSTALL = (
     "rendering a picture needs pygraphviz, which bundles Graphviz: "
-    'pip install "tinygrad_lite[viz]" (from a clone: pip install -e ".[viz]"); '
+    f"{install_hint('viz')}; "
     "a Graphviz 'dot' program on PATH works too. graph.source still gives the DOT text"
 )
 

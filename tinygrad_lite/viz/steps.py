@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..engine import Value
+from ..extras import install_hint
 from .drawing import Drawing
 from .ledger import trace
 from .render import Picture, save
@@ -184,10 +185,7 @@ def save_animation(
     try:
         from PIL import Image
     except ImportError as error:
-        raise ImportError(
-            'animated GIFs need Pillow: pip install "tinygrad_lite[viz]" '
-            '(from a clone: pip install -e ".[viz]")'
-        ) from error
+        raise ImportError(f"animated GIFs need Pillow: {install_hint('viz')}") from error
     frames = [Image.open(io.BytesIO(graph.pipe("png", dpi=dpi))).convert("RGB") for graph in graphs]
     width = max(frame.width for frame in frames)
     height = max(frame.height for frame in frames)
