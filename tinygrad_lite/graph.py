@@ -129,8 +129,10 @@ class Graph:
         with GRAPH_LOCK:
             for leaf in self._leaves:
                 current: Any = leaf.grad
-                if current is None:  # None counts as zero, as in torch
-                    leaf.grad = 0.0
+                # None or zero: nothing received yet; -0.0 is the exact start
+                # (see engine.walk.backward_order)
+                if current is None or current == 0.0:
+                    leaf.grad = -0.0
             self._backward(seed)
 
     # -- interpreter fallback: the engine's own loops over recorded nodes --
@@ -150,7 +152,7 @@ class Graph:
 
     def _interpret_backward(self, grad: float) -> None:
         for node in self.operations:
-            node.grad = 0.0
+            node.grad = -0.0
         try:
             self.output.grad += grad
         except TypeError:
@@ -232,7 +234,7 @@ def _emit(
             expression = f"{function('F', op)}({', '.join(args)})"
         forward.append((i, f"    v{i} = {expression}"))
         forward.append((i, f"    N[{i}].data = v{i}"))
-        backward.append((i, f"    g{i} = 0.0"))
+        backward.append((i, f"    g{i} = -0.0"))
     out = index[output]
     backward.append((out, f"    g{out} += seed"))
     chain_rule: list[tuple[int, str]] = []

@@ -17,7 +17,7 @@ same order, as the generic rule, so every gradient is bit-identical.
 
 A gradient that is ``None`` counts as zero, as in PyTorch: the ``+=`` fails
 with ``TypeError`` (at no cost when it does not), and the handler stores
-``0.0 + contribution`` instead.
+the contribution itself instead.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def accumulate_into_none(target: Any, contribution: Any) -> None:
     """
     if target.grad is not None:
         raise  # the TypeError the caller is handling: a real type error
-    target.grad = 0.0 + contribution
+    target.grad = contribution  # the first contribution, as it is (sign of zero kept)
 
 
 def _accumulate(target: str, local: str, indent: str) -> list[str]:

@@ -17,8 +17,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import modes
 from ..kernels import make_kernel
+from ..modes import SWITCHED
 from ..ops import BINARY, UNARY, VARIADIC, Op
+from ..ops.generic import value_reads
 
 if TYPE_CHECKING:
     from .value import Value
@@ -29,6 +32,7 @@ __all__ = [
     "backpropagate",
     "backpropagate_graph",
     "backward_order",
+    "local_derivatives",
     "times_local",
     "topological_order",
 ]
@@ -87,13 +91,21 @@ def _order(root: Value, leaves: bool) -> list[Value]:
 
 
 def backward_order(root: Value) -> list[Value]:
-    """The non-leaf nodes of ``root``'s graph in topological order, their ``.grad`` reset to 0.0.
+    """The non-leaf nodes of ``root``'s graph in topological order, their ``.grad`` reset.
 
     The sort of :func:`topological_order` specialised for backward: leaves
-    are never visited (they only receive), and each node's gradient is
+    are never emitted (they only receive), and each node's gradient is
     cleared as it is emitted instead of in a second pass. A parent is pushed
     only when it is an op node not yet emitted: it can never be an ancestor
     still being visited, since the graph has no cycle.
+
+    NOTE: the reset value is -0.0, IEEE's additive identity (``-0.0 + d`` is
+    ``d`` for every ``d``, where ``0.0 + -0.0`` is ``+0.0``), so a gradient
+    is the exact sum of what arrives, sign of zero included, as in PyTorch,
+    where the first contribution is assigned. A leaf whose gradient is zero
+    has received nothing yet: it is set to -0.0 for the same reason. Every
+    node the sort reaches receives at least one contribution, so no -0.0
+    is left that did not arrive.
     """
     if root._op is None:
         return []
@@ -110,7 +122,7 @@ def backward_order(root: Value) -> list[Value]:
         mark = node._mark
         if mark is visiting:
             node._mark = done
-            node.grad = 0.0
+            node.grad = -0.0
             emit(node)
             continue
         if mark is done:
@@ -120,15 +132,26 @@ def backward_order(root: Value) -> list[Value]:
         if node._op.arity == VARIADIC:  # type: ignore[union-attr]
             # n-ary operands are always Values (numbers are lifted to constants)
             for parent in node._a:
-                if parent._op is not None and parent._mark is not done:
-                    push(parent)
+                if parent._op is not None:
+                    if parent._mark is not done:
+                        push(parent)
+                elif parent.grad == 0.0:
+                    parent.grad = -0.0
             continue
         parent = node._a
-        if type(parent) is node_type and parent._op is not None and parent._mark is not done:
-            push(parent)
+        if type(parent) is node_type:
+            if parent._op is not None:
+                if parent._mark is not done:
+                    push(parent)
+            elif parent.grad == 0.0:
+                parent.grad = -0.0
         parent = node._b
-        if type(parent) is node_type and parent._op is not None and parent._mark is not done:
-            push(parent)
+        if type(parent) is node_type:
+            if parent._op is not None:
+                if parent._mark is not done:
+                    push(parent)
+            elif parent.grad == 0.0:
+                parent.grad = -0.0
     return order
 
 
@@ -162,20 +185,51 @@ def backpropagate(order: list[Value]) -> None:
 def backpropagate_graph(order: list[Value]) -> None:
     """The same chain rule on Values (``create_graph=True``): every product is recorded."""
     for node in reversed(order):
-        op: Op = node._op  # type: ignore[assignment]
         g: Any = node.grad
-        arity = op.arity
-        if arity == BINARY:
-            operands: Sequence[Any] = (node._a, node._b)
-            locals_: Sequence[Any] = op.local_grads(node._a, node._b, node)
-        elif arity == UNARY:
-            operands, locals_ = (node._a,), (op.local_grads(node._a, node),)
-        else:
-            operands = node._a
-            locals_ = op.local_grads(operands, node)
-        for operand, local in zip(operands, locals_, strict=True):
-            if type(operand) is type(node):
+        node_type = type(node)
+        derivatives = local_derivatives(node, on_values=True)
+        for operand, local in zip(node.operands, derivatives, strict=True):
+            if type(operand) is node_type:
                 accumulate_graph(operand, times_local(g, local))
+
+
+def local_derivatives(node: Value, *, on_values: bool = False) -> Sequence[Any]:
+    """``d node / d operand`` for each of ``node.operands``, in order: the op's rule.
+
+    Args:
+        node: An op node.
+        on_values: Call the rule on the operands themselves (Values), so each
+            derivative is a graph of its own that can be differentiated
+            again; otherwise on their numbers, giving floats.
+
+    A rule called on Values that branches on their numbers (``abs``'s sign,
+    ``relu``'s step) returns the branch it took as a constant. While ``jit``
+    records, such a node is reported to the recording, which checks on
+    every replay that the rule still gives what it recorded.
+    """
+    op: Op = node._op  # type: ignore[assignment]
+    arity = op.arity
+    if not on_values:
+        if arity == UNARY:
+            return (op.local_grads(node._a.data, node.data),)
+        if arity == BINARY:
+            a, b = node._a, node._b
+            return op.local_grads(  # type: ignore[no-any-return]
+                a if type(a) is float else a.data, b if type(b) is float else b.data, node.data
+            )
+        return op.local_grads([x.data for x in node._a], node.data)  # type: ignore[no-any-return]
+    reads = value_reads()
+    if arity == UNARY:
+        derivatives: Sequence[Any] = (op.local_grads(node._a, node),)
+    elif arity == BINARY:
+        derivatives = op.local_grads(node._a, node._b, node)
+    else:
+        derivatives = op.local_grads(node._a, node)
+    if SWITCHED and value_reads() != reads:
+        tracer = modes.current().tracer
+        if tracer is not None:
+            tracer.guard(node, derivatives)
+    return derivatives
 
 
 def times_local(g: Any, local: Any) -> Any:

@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..engine import Value, is_grad_enabled, total
 from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
+from ..engine.walk import local_derivatives
 from ..graph import Graph
 from ..modes import Switch
 from .tracing import Trace, holds_value, nesting_depth, real, trace
@@ -77,16 +79,55 @@ class NotReplayableError(Exception):
 
 
 class _Tracer:
-    """Told about every read of a Value's number while ``f`` is recorded (modes.Mode.tracer)."""
+    """Told about every read of a Value's number while ``f`` is recorded (modes.Mode.tracer).
 
-    __slots__ = ("reason",)
+    A read by the user's code (``if x > 0``) makes the function data-dependent
+    (:attr:`reason`). A read inside a derivative rule called on Values
+    (``abs``'s sign, while ``create_graph`` records a gradient) is a *guard*:
+    the node and the derivatives its rule gave, checked on every replay.
+    """
+
+    __slots__ = ("guards", "reason")
 
     def __init__(self) -> None:
         self.reason: str | None = None
+        self.guards: list[Guard] = []
 
     def read(self, value: Value, how: str) -> None:
         if self.reason is None:
             self.reason = f"{_READS.get(how, how)} of a Value at {_user_line()}"
+
+    def guard(self, node: Value, derivatives: Sequence[Any]) -> None:
+        self.guards.append((node, tuple(derivatives)))
+
+
+Guard = tuple[Value, tuple[Any, ...]]
+"""A node whose rule branched on the data, and the derivatives (Values or floats) it gave."""
+
+
+class GuardFailed(Exception):
+    """A replay found a derivative rule that now takes another branch: record again."""
+
+
+def _same_number(a: float, b: float) -> bool:
+    """Equal to the last bit, as far as a float can tell: sign of zero included, nan = nan."""
+    if a == b:
+        return a != 0.0 or math.copysign(1.0, a) == math.copysign(1.0, b)
+    return a != a and b != b
+
+
+def guards_hold(guards: Sequence[Guard]) -> bool:
+    """Whether every guarded rule, run on the replayed numbers, gives what it recorded."""
+    for node, recorded in guards:
+        now = local_derivatives(node)
+        for operand, then, number in zip(node.operands, recorded, now, strict=True):
+            # NOTE: a plain-number operand's derivative is never used (and a
+            # rule may skip it on Values, as pow's does), so it is not compared.
+            if type(operand) is Value and not _same_number(
+                then.data if type(then) is Value else then, number
+            ):
+                return False
+    return True
 
 
 def _levels_to_user() -> int:
@@ -167,13 +208,18 @@ class Jit:
                 numbers = None
         if numbers is None:  # nested, or not a number: the plain path does it (or says why)
             return self.plain(extra, *args, **kwargs)
-        replay = self._find(shape, constants)
-        if replay is not None:
+        for replay in self._candidates(shape, constants):
+            try:
+                result = replay(numbers, extra)
+            except GuardFailed:  # a rule branches otherwise here: another recording
+                continue
             self.replays += 1
-            return replay(numbers, extra)
+            self._touch(replay)
+            return result
         tracer = _Tracer()
         with Switch("tracer", tracer):
             run = trace(self.name, self.f, args, kwargs, positions)
+        run.guards = tracer.guards
         self.recordings += 1
         if tracer.reason is not None:
             self._warn_once(f"it reads the data: {tracer.reason}")
@@ -183,8 +229,12 @@ class Jit:
         except NotReplayableError as why:
             self._warn_once(str(why))
             return self.finish(run, extra)
+        try:
+            result = replay(numbers, extra)
+        except GuardFailed:  # a rule on Values that its float form does not reproduce
+            return self.finish(run, extra)
         self._store(shape, constants, replay)
-        return replay(numbers, extra)
+        return result
 
     def _shape(
         self, args: tuple[Any, ...], positions: tuple[int, ...]
@@ -211,18 +261,36 @@ class Jit:
                 structures.append(tuple(structure))
         return (len(args), tuple(structures)), numbers
 
-    def _find(self, shape: Any, constants: Any) -> Replay | None:
+    def _candidates(self, shape: Any, constants: Any) -> Iterator[Replay]:
+        """The recordings of this shape, the most recently used first.
+
+        A shape has several when derivative rules branched differently at
+        different points (``abs(x) * x`` at -3 and at 2): each replay checks
+        its own branches, and the first whose branches hold answers.
+        """
         entries = self.entries
         if entries:  # the most recent shape first, without the lock (a read of one item)
             known, recorded, replay = entries[-1]
             if known == shape and (recorded is constants or _same_constants(recorded, constants)):
-                return replay
+                yield replay
         with self._lock:
-            for i, (known, recorded, replay) in enumerate(self.entries):
-                if known == shape and _same_constants(recorded, constants):
-                    self.entries.append(self.entries.pop(i))  # most recently used last
-                    return replay
-        return None
+            older = [
+                replay
+                for known, recorded, replay in self.entries[-2::-1]
+                if known == shape and _same_constants(recorded, constants)
+            ]
+        yield from older
+
+    def _touch(self, replay: Replay) -> None:
+        """Make ``replay`` the most recently used (the last entry)."""
+        entries = self.entries
+        if entries and entries[-1][2] is replay:
+            return
+        with self._lock:
+            for i, entry in enumerate(entries):
+                if entry[2] is replay:
+                    entries.append(entries.pop(i))
+                    return
 
     def _store(self, shape: Any, constants: Any, replay: Replay) -> None:
         try:
@@ -287,7 +355,12 @@ class GraphReplay:
 
     def __init__(self, run: Trace, outputs: Sequence[Value]) -> None:
         self.inputs = run.inputs
-        root = outputs[0] if len(outputs) == 1 else total(outputs)
+        self.guards = run.guards
+        # The guarded nodes and their derivatives are recomputed too, to be checked.
+        guarded = [node for node, _ in self.guards]
+        guarded += [d for _, recorded in self.guards for d in recorded if type(d) is Value]
+        everything = [*outputs, *guarded]
+        root = everything[0] if len(everything) == 1 else total(everything)
         self.forward_graph = Graph(root)
         self.outputs = list(outputs)
         ours = run.ours
@@ -298,10 +371,17 @@ class GraphReplay:
         ]
 
     def forward(self, numbers: list[float]) -> None:
-        """Write ``numbers`` into the input leaves and recompute every node."""
+        """Write ``numbers`` into the input leaves and recompute every node.
+
+        Raises:
+            GuardFailed: If a derivative rule recorded on Values branches
+                otherwise on these numbers: this recording does not apply.
+        """
         for leaf, number in zip(self.inputs, numbers, strict=True):
             leaf.data = number
         self.forward_graph.forward()
+        if self.guards and not guards_hold(self.guards):
+            raise GuardFailed
 
     def gradients(self, output_graph: Graph) -> list[Any]:
         """``d output / d input`` for every input (compiled backward); .grad left as it was."""
