@@ -13,6 +13,7 @@ replay, ``gradients()``. It is reentrant, because backward sorts, and a
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -246,9 +247,14 @@ def times_local(g: Any, local: Any) -> Any:
 
 
 def accumulate_graph(node: Value, contribution: Any) -> None:
-    """``node.grad += contribution`` on Values: a zero (or None) gradient is replaced."""
+    """``node.grad += contribution`` on Values, exact in IEEE arithmetic.
+
+    A gradient of None or -0.0 (the reset value: nothing has arrived yet) is
+    replaced by the contribution, since ``-0.0 + c`` is ``c``: no node is
+    recorded for the sum.
+    """
     old: Any = node.grad
-    if old is None or (type(old) is float and old == 0.0):
+    if old is None or (type(old) is float and old == 0.0 and math.copysign(1.0, old) < 0.0):
         node.grad = contribution
     else:
         node.grad = old + contribution

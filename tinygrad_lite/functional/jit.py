@@ -105,7 +105,7 @@ Guard = tuple[Value, tuple[Any, ...]]
 """A node whose rule branched on the data, and the derivatives (Values or floats) it gave."""
 
 
-class GuardFailed(Exception):
+class GuardFailedError(Exception):
     """A replay found a derivative rule that now takes another branch: record again."""
 
 
@@ -211,7 +211,7 @@ class Jit:
         for replay in self._candidates(shape, constants):
             try:
                 result = replay(numbers, extra)
-            except GuardFailed:  # a rule branches otherwise here: another recording
+            except GuardFailedError:  # a rule branches otherwise here: another recording
                 continue
             self.replays += 1
             self._touch(replay)
@@ -231,7 +231,7 @@ class Jit:
             return self.finish(run, extra)
         try:
             result = replay(numbers, extra)
-        except GuardFailed:  # a rule on Values that its float form does not reproduce
+        except GuardFailedError:  # a rule on Values that its float form does not reproduce
             return self.finish(run, extra)
         self._store(shape, constants, replay)
         return result
@@ -374,14 +374,14 @@ class GraphReplay:
         """Write ``numbers`` into the input leaves and recompute every node.
 
         Raises:
-            GuardFailed: If a derivative rule recorded on Values branches
+            GuardFailedError: If a derivative rule recorded on Values branches
                 otherwise on these numbers: this recording does not apply.
         """
         for leaf, number in zip(self.inputs, numbers, strict=True):
             leaf.data = number
         self.forward_graph.forward()
         if self.guards and not guards_hold(self.guards):
-            raise GuardFailed
+            raise GuardFailedError
 
     def gradients(self, output_graph: Graph) -> list[Any]:
         """``d output / d input`` for every input (compiled backward); .grad left as it was."""
