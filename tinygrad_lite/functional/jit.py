@@ -24,6 +24,15 @@ not see, as in JAX: Python numbers that ``f`` reads from a closure or a
 global are constants of the recorded graph (Values it closes over are fine:
 the replay reads their current ``.data``).
 
+A branch taken inside a derivative rule is data-dependent too. When the
+recording differentiates on Values (``hessian``, ``grad`` of ``grad``), a
+rule that reads its operands' numbers (``abs``'s sign, ``relu``'s step,
+``maximum``'s choice) returns the branch it took as a constant of the
+recorded graph. Such nodes are *guards*: every replay runs their rules again
+on the new numbers and, where a rule now gives something else, that
+recording does not apply; another recording of the same shape is tried
+(one per side of a kink is kept), else ``f`` is recorded afresh.
+
 Nested calls (inside another transformation, or given Values) and calls
 inside ``no_grad`` are not replayed: they run the plain transformation.
 """
