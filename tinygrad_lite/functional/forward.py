@@ -24,9 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.backward import local_derivatives, times_local
 from ..engine.value import _constant
-from ..engine.walk import local_derivatives, times_local
-from ..ops import VARIADIC
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux
 from .tracing import Argnums, Trace, check_transform, outputs_of, real, trace
@@ -195,34 +194,10 @@ def tangents(
 def _order(outputs: Sequence[Value], leaves: bool) -> list[Value]:
     """The op nodes the outputs depend on (and the leaves, if asked), each once, parents first.
 
-    One output: the engine's ``topological_order``. Several: one depth-first
-    pass from all of them at once (``topological_order`` takes one root, and
-    merging one walk per output would cost the shared subgraph once per
-    output: a Jacobian with 100 outputs would walk it 100 times). The sweep
-    needs no leaves (an input's tangent is its seed); only the check for
-    outside Values (:func:`_keeps_graph`) asks for them.
+    The sweep needs no leaves (an input's tangent is its seed); only the
+    check for outside Values (:func:`_keeps_graph`) asks for them.
     """
-    if len(outputs) == 1:
-        return topological_order(outputs[0], leaves=leaves)
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(out, False) for out in reversed(outputs)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        op = node._op
-        if expanded or op is None:  # every parent is placed (or there are none)
-            done.add(node)
-            if leaves or op is not None:
-                order.append(node)
-            continue
-        stack.append((node, True))
-        operands = node._a if op.arity == VARIADIC else (node._a, node._b)
-        for x in reversed(operands):
-            if type(x) is Value and x not in done:
-                stack.append((x, False))
-    return order
+    return topological_order(list(outputs), leaves=leaves)
 
 
 def _keeps_graph(run: Trace, order: Sequence[Value], seeds: Sequence[Any]) -> bool:

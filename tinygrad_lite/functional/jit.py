@@ -50,8 +50,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..engine import Value, is_grad_enabled, total
+from ..engine.backward import local_derivatives
 from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
-from ..engine.walk import local_derivatives
 from ..graph import Graph
 from ..modes import Switch
 from .tracing import Trace, holds_value, nesting_depth, real, trace
@@ -107,35 +107,50 @@ class _Tracer:
             self.reason = f"{_READS.get(how, how)} of a Value at {_user_line()}"
 
     def guard(self, node: Value, derivatives: Sequence[Any]) -> None:
-        self.guards.append((node, tuple(derivatives)))
+        self.guards.append((node, _signature(node, derivatives)))
 
 
-Guard = tuple[Value, tuple[Any, ...]]
-"""A node whose rule branched on the data, and the derivatives (Values or floats) it gave."""
+Guard = tuple[Value, list[Any]]
+"""A node whose rule branched on the data, and the signature of what the rule gave."""
+
+
+def _signature(node: Value, derivatives: Sequence[Any]) -> list[Any]:
+    """What a rule gave, as far as a replay depends on it (see :func:`_shape`).
+
+    A derivative for a plain-number operand is never used (and a rule may
+    skip it on Values, as pow's does), so it is left out.
+    """
+    return [
+        _shape(derivative, 2)
+        for operand, derivative in zip(node.operands, derivatives, strict=True)
+        if type(operand) is Value
+    ]
+
+
+def _shape(derivative: Any, depth: int) -> Any:
+    """A constant by its bits; a node by its op and, ``depth`` levels down, its operands'."""
+    if type(derivative) is not Value:
+        number = float(derivative)
+        return "nan" if number != number else (number, math.copysign(1.0, number))
+    if depth == 0 or derivative.is_leaf:
+        return "node"
+    return (derivative.op, *(_shape(x, depth - 1) for x in derivative.operands))
 
 
 class GuardFailedError(Exception):
     """A replay found a derivative rule that now takes another branch: record again."""
 
 
-def _same_number(a: float, b: float) -> bool:
-    """Equal to the last bit, as far as a float can tell: sign of zero included, nan = nan."""
-    if a == b:
-        return a != 0.0 or math.copysign(1.0, a) == math.copysign(1.0, b)
-    return a != a and b != b
-
-
 def guards_hold(guards: Sequence[Guard]) -> bool:
-    """Whether every guarded rule, run on the replayed numbers, gives what it recorded."""
+    """Whether every guarded rule, run again on the replayed numbers, gives what it recorded.
+
+    The rule runs on the Values themselves, as when it was recorded, so it
+    tells a derivative that is a graph (``out * log(a)``) from one that is a
+    constant (``0.0`` at ``a = 0``), even where the two hold the same number.
+    """
     for node, recorded in guards:
-        now = local_derivatives(node)
-        for operand, then, number in zip(node.operands, recorded, now, strict=True):
-            # NOTE: a plain-number operand's derivative is never used (and a
-            # rule may skip it on Values, as pow's does), so it is not compared.
-            if type(operand) is Value and not _same_number(
-                then.data if type(then) is Value else then, number
-            ):
-                return False
+        if _signature(node, local_derivatives(node, on_values=True)) != recorded:
+            return False
     return True
 
 
@@ -365,10 +380,8 @@ class GraphReplay:
     def __init__(self, run: Trace, outputs: Sequence[Value]) -> None:
         self.inputs = run.inputs
         self.guards = run.guards
-        # The guarded nodes and their derivatives are recomputed too, to be checked.
-        guarded = [node for node, _ in self.guards]
-        guarded += [d for _, recorded in self.guards for d in recorded if type(d) is Value]
-        everything = [*outputs, *guarded]
+        # The guarded nodes are recomputed too, to be checked.
+        everything = [*outputs, *(node for node, _ in self.guards)]
         root = everything[0] if len(everything) == 1 else total(everything)
         self.forward_graph = Graph(root)
         self.outputs = list(outputs)
