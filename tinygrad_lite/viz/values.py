@@ -75,6 +75,44 @@ def _short_parameter(name: str) -> str:
     return "".join(tail)
 
 
+def display_name(name: str) -> str:
+    """A parameter's name as every view writes it: ``layers.0.neurons.3.w.1`` -> ``...neurons.3.w1``."""
+    parts = name.split(".")
+    out: list[str] = []
+    for part in parts:
+        if part.isdigit() and out and not out[-1][-1:].isdigit() and out[-1] in ("w", "weight", "b", "bias"):
+            out[-1] += part
+        else:
+            out.append(part)
+    return ".".join(out)
+
+
+def parameter_names(
+    model: NamedParameters | None, parameters: Iterable[Value] | None
+) -> dict[Value, str]:
+    """``{parameter: name}``: a model's dotted names, else the label, else ``p0, p1, ...``.
+
+    A parameter is never given an input's name (``x0``): unlabelled ones
+    are numbered ``p0, p1, ...`` in the order given.
+    """
+    named = model_parameters(model)
+    count = 0
+    taken = set(named.values())
+    for value in parameters or ():
+        if not isinstance(value, Value):
+            raise TypeError(f"parameters= takes Values, got {type(value).__name__}")
+        if value in named:
+            continue
+        if value.label:
+            named[value] = value.label
+            continue
+        while f"p{count}" in taken:
+            count += 1
+        named[value] = f"p{count}"
+        count += 1
+    return named
+
+
 def model_parameters(model: NamedParameters | None) -> dict[Value, str]:
     """``{parameter: dotted name}`` of a model, or {} for None."""
     if model is None:
@@ -254,13 +292,20 @@ def _build_full(
         if kept is None or value in kept:
             names[value] = drawing.new_name("v")
     titles = _titles(order, style, groups)
+    parameter_rank = {value: k for k, value in enumerate(style.parameters)}
     hidden = ""
     for value in order:
         if value not in names:
             continue
         name = names[value]
         group = groups.get(value, "")
-        drawing.node(name, value_attrs(style, value, titles.get(value, "")), group)
+        attrs = value_attrs(style, value, titles.get(value, ""))
+        if value in style.parameters:
+            attrs["tooltip"] = display_name(style.parameters[value])  # the full path on hover
+        drawing.node(name, attrs, group)
+        if value.is_leaf:
+            rank = parameter_rank.get(value)
+            drawing.keys[name] = (0, rank) if rank is not None else (1, len(drawing.keys))
         op = value.op_def
         if op is None:
             continue
@@ -390,6 +435,31 @@ def _nearest(root: Value, budget: int) -> set[Value]:
     return kept
 
 
+def summary_units(order: Sequence[Value], root: Value, groups: dict[Value, str]) -> dict[Value, str]:
+    """The summary box each node is drawn in: ``neuron:<path>``, ``inputs``, ``other`` or ``output``.
+
+    Constants stand for themselves and belong to no box.
+    """
+    unit: dict[Value, str] = {}
+    for value in order:
+        if value is root:
+            unit[value] = "output"
+        elif value in groups:
+            unit[value] = f"neuron:{groups[value]}"
+        elif value.is_constant:
+            continue
+        elif value.is_leaf:
+            unit[value] = "inputs"
+        else:
+            unit[value] = "other"
+    return unit
+
+
+def summary_box_id(unit: str) -> str:
+    """The SVG id of a summary box (``tl-box-inputs``, ``tl-box-layers.0.neurons.3``)."""
+    return "tl-box-" + unit.removeprefix("neuron:")
+
+
 def build_summary(
     drawing: Drawing,
     order: Sequence[Value],
@@ -399,50 +469,49 @@ def build_summary(
 ) -> None:
     """One box per neuron, one for the inputs, one for the other ops, and the output."""
     root = style.root
-    unit: dict[Value, str] = {}
+    unit = summary_units(order, root, groups)
     boxes: dict[str, dict[str, int]] = {}
-    for value in order:
-        if value is root:
-            unit[value] = "output"
-        elif value in groups:
-            path = groups[value]
-            unit[value] = f"neuron:{path}"
-            counts = boxes.setdefault(path, {"parameters": 0, "ops": 0})
+    for value, where in unit.items():
+        if where.startswith("neuron:"):
+            counts = boxes.setdefault(groups[value], {"parameters": 0, "ops": 0})
             counts["parameters" if value in style.parameters else "ops"] += 1
-        elif value.is_constant:
-            continue
-        elif value.is_leaf:
-            unit[value] = "inputs"
-        else:
-            unit[value] = "other"
     names: dict[str, str] = {}
     inputs = sum(1 for u in unit.values() if u == "inputs")
     others = sum(1 for u in unit.values() if u == "other")
+    ids = style.ids is not None
     if inputs:
         names["inputs"] = "inputs"
         box = {"shape": "box", "style": "filled", "fillcolor": INPUT_COLOR}
+        if ids:
+            box["id"] = summary_box_id("inputs")
         drawing.node("inputs", {"label": f"inputs\n{plural(inputs, 'value')}", **box})
     for path in sorted(boxes, key=natural_key):
         counts = boxes[path]
         box_name = drawing.new_name("n")
         names[f"neuron:{path}"] = box_name
         text = f"{plural(counts['parameters'], 'parameter')}, {plural(counts['ops'], 'op')}"
-        drawing.node(
-            box_name,
-            {
-                "label": f"{path or model_name}\n{text}",
-                "shape": "box",
-                "style": "rounded,filled",
-                "fillcolor": SUMMARY_COLOR,
-            },
-            ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else "",
-        )
+        attrs = {
+            "label": f"{path or model_name}\n{text}",
+            "shape": "box",
+            "style": "rounded,filled",
+            "fillcolor": SUMMARY_COLOR,
+        }
+        if ids:
+            attrs.update(id=summary_box_id(path), tooltip=f"{path}: click to open")
+        drawing.node(box_name, attrs, ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else "")
+        drawing.units[box_name] = path
     if others:
         names["other"] = "other"
         label = f"other ops\n{plural(others, 'node')}"
-        drawing.node("other", {"label": label, "shape": "box", "style": "rounded"})
+        attrs = {"label": label, "shape": "box", "style": "rounded"}
+        if ids:
+            attrs["id"] = summary_box_id("other")
+        drawing.node("other", attrs)
     names["output"] = "output"
-    drawing.node("output", value_attrs(style, root, root.label or "output"))
+    output = value_attrs(style, root, root.label or "output")
+    if ids:
+        output["id"] = summary_box_id("output")
+    drawing.node("output", output)
     seen: set[tuple[str, str]] = set()
     for value in order:
         head = unit.get(value)
@@ -481,6 +550,9 @@ def build(
     show_data: bool = True,
     ids: dict[Value, str] | None = None,
     summarize: bool = False,
+    fontsize: float = 11.0,
+    stacked: bool = False,
+    only: set[Value] | None = None,
 ) -> Drawing:
     """The drawing behind :func:`draw_graph` (see there); ``summarize`` forces the summary
     (the explorer past ``max_nodes``) even without a model."""
@@ -490,12 +562,7 @@ def build(
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     if not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be an integer >= 1, got {max_nodes!r}")
-    named = model_parameters(cluster)
-    if parameters is not None:
-        for value in parameters:
-            if not isinstance(value, Value):
-                raise TypeError(f"parameters= takes Values, got {type(value).__name__}")
-            named.setdefault(value, value.label)
+    named = parameter_names(cluster, parameters)
     style = Style(
         root=root,
         show_grad=show_grad,
@@ -503,11 +570,13 @@ def build(
         parameters=named,
         grads=grads,
         highlight=set(highlight or ()),
-        horizontal=rankdir in ("LR", "RL"),
+        horizontal=rankdir in ("LR", "RL") and not stacked,
         show_data=show_data,
         ids=ids,
     )
-    drawing = Drawing(rankdir, legend=VALUE_LEGEND)
+    drawing = Drawing(rankdir, legend=VALUE_LEGEND, fontsize=fontsize, pinned=cluster is not None)
+    if drawing.pinned:
+        style.horizontal = False  # a record's fields stacked: narrow columns
     order = topological_order(root)
     if caption:
         drawing.caption.append(caption)
@@ -519,7 +588,9 @@ def build(
         )
     groups = _assign_groups(order, named) if cluster is not None else {}
     size = count_nodes(order, expand)
-    if size <= max_nodes and not summarize:
+    if only is not None:
+        _build_full(drawing, order, style, expand, groups, only)
+    elif size <= max_nodes and not summarize:
         _build_full(drawing, order, style, expand, groups)
     elif cluster is not None or summarize:
         build_summary(drawing, order, style, groups, type(cluster).__name__)
