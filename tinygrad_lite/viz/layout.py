@@ -28,8 +28,8 @@ __all__ = ["Block", "pin", "text_width"]
 
 POINTS_PER_INCH = 72.0
 NODE_GAP = 12.0  # points between two nodes of a column
-COLUMN_GAP = 34.0  # points between two columns of a block (room for an edge)
-BLOCK_GAP = 60.0  # points between two stages (layers)
+COLUMN_GAP = 24.0  # points between two columns of a block (room for an edge)
+BLOCK_GAP = 40.0  # points between two stages (layers)
 BOX_MARGIN = 12.0  # points between a neuron's box and its nodes
 BOX_TITLE = 18.0  # points above a box's nodes for its title
 

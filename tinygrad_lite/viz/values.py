@@ -26,6 +26,7 @@ from .drawing import (
     PARAMETER_COLOR,
     SUMMARY_COLOR,
     VALUE_LEGEND,
+    ROUTED,
     Drawing,
     Record,
     natural_key,
@@ -218,7 +219,6 @@ def op_attrs(label: str, highlighted: bool = False, node_id: str = "") -> dict[s
         "shape": "ellipse",
         "style": "filled",
         "fillcolor": OP_COLOR,
-        "fontsize": "10",
         "margin": "0.04,0.02",
         "height": "0.3",
     }
@@ -525,6 +525,27 @@ def build_summary(
             drawing.edge(names[tail], names[head])
 
 
+def _hover_label(attrs: dict[str, str]) -> dict[str, str]:
+    label = attrs.get("label", "")
+    if "∂" not in label:
+        return attrs
+    kept = {key: value for key, value in attrs.items() if key not in ("label", "fontcolor")}
+    mark = label.split(":")[0] if ":" in label else ""
+    if mark:
+        kept.update(label=mark, fontcolor=EDGE_LABEL_COLOR)
+    kept["tooltip"] = label
+    return kept
+
+
+def present_legend(drawing: Drawing) -> tuple[tuple[str, str], ...]:
+    """The legend cells of the roles that are in the picture (by fill colour), in legend order."""
+    colours = {attrs.get("fillcolor") for _, attrs, _ in drawing.nodes}
+    cells = [(role, colour) for role, colour in VALUE_LEGEND if colour in colours]
+    if SUMMARY_COLOR in colours:
+        cells.insert(len(cells) - 1 if cells and cells[-1][0] == "output" else len(cells), ("neuron", SUMMARY_COLOR))
+    return tuple(cells)
+
+
 def _gradient_of(root: Value, order: Sequence[Value]) -> Value | None:
     """The node whose ``.grad`` is ``root`` (``draw_graph(x.grad)`` after create_graph)."""
     for node in order:
@@ -604,6 +625,17 @@ def build(
         drawing.caption.append(
             f"truncated: {plural(size, 'node')}, more than the limit of {max_nodes}; "
             f"showing the {plural(len(kept), 'value')} nearest the output"
+        )
+    drawing.legend = present_legend(drawing)
+    if drawing.pinned and len(drawing.edges) > ROUTED and style.show_local_grad:
+        # Past this size the edges are straight lines crossing each other: a label could
+        # not be told apart from its neighbours', so it shows on hover only.
+        drawing.edges = [
+            (tail, head, _hover_label(attrs)) for tail, head, attrs in drawing.edges
+        ]
+        drawing.caption.append(
+            f"{len(drawing.edges)} edges: the local derivatives (∂) show when the pointer "
+            "is on an edge (in the explorer or an SVG viewer), not written on the picture"
         )
     if owner is not None:
         # The root record says whose gradient it is.
