@@ -320,7 +320,7 @@
         return;
       }
     }
-    const element = event.target.closest("g.node, g[id]");
+    const element = event.target.closest("g.node");
     if (!element) return;
     const id = element.id.replace(/-op$/, "");
     const i = current.parts.findIndex((parts) => parts && parts.group.id === id);
