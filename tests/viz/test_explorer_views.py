@@ -39,7 +39,10 @@ def open_page(browser: Any, path: Path, width: int, height: int) -> Any:
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
     page.goto(path.resolve().as_uri())
     page.errors = errors
     return page
@@ -88,7 +91,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-def test_the_readme_neuron_reads_at_14_px_on_a_1280_by_800_screen(browser: Any, pages: dict[str, Any]) -> None:
+def test_the_readme_neuron_reads_at_14_px_on_a_1280_by_800_screen(
+    browser: Any, pages: dict[str, Any]
+) -> None:
     page = open_page(browser, pages["neuron"], 1280, 800)
     assert min(node_text_sizes(page)) >= 14
     assert page.errors == []
@@ -110,7 +115,9 @@ def test_a_38_node_mlp_reads_at_10_px_on_1920_by_1080_and_zooming_on_a_node_make
         for _ in range(3):
             page.mouse.wheel(0, -120)
         texts = groups.nth(k).locator("text")
-        size = texts.first.evaluate("(t) => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a")
+        size = texts.first.evaluate(
+            "(t) => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a"
+        )
         assert size >= 14, (k, size)
         # the node stays under the pointer, inside the graph's area
         after = groups.nth(k).bounding_box()
@@ -178,7 +185,9 @@ def expected_neuron(node: Value, owners: dict[Value, str]) -> str:
     return expected_neuron(only, owners)
 
 
-def test_summary_stepping_outlines_the_neuron_being_computed(browser: Any, pages: dict[str, Any]) -> None:
+def test_summary_stepping_outlines_the_neuron_being_computed(
+    browser: Any, pages: dict[str, Any]
+) -> None:
     model, loss = pages["big_model"], pages["big_loss"]
     owners = {}
     for name, parameter in model.named_parameters():
@@ -226,7 +235,9 @@ def test_clicking_a_neuron_opens_its_inside_and_back(browser: Any, pages: dict[s
     # stepping is shown inside too: the current node is outlined when it is this neuron's
     page.evaluate("window.tinygradLite.reset()")
     order = topological_order(loss)
-    first = next(k for k, node in enumerate(n for n in order if not n.is_leaf) if neuron.w[0] in node.parents)
+    first = next(
+        k for k, node in enumerate(n for n in order if not n.is_leaf) if neuron.w[0] in node.parents
+    )
     page.evaluate(f"window.tinygradLite.step({first + 1})")
     assert page.locator("#tl-graph svg .tl-current").count() >= 1
     page.keyboard.press("Backspace")

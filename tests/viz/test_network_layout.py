@@ -6,8 +6,10 @@ neuron's parameters top to bottom in the order ``w0, w1, ..., b``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
+
 import pytest
 
 from tinygrad_lite import viz
@@ -31,7 +33,9 @@ def numbers(text: str) -> list[float]:
     return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", text)]
 
 
-def boxes(svg: str) -> tuple[dict[str, tuple[float, float, float, float]], list[tuple[str, float, float]]]:
+def boxes(
+    svg: str,
+) -> tuple[dict[str, tuple[float, float, float, float]], list[tuple[str, float, float]]]:
     """Cluster boxes by path (left, top, right, bottom) and record titles with their centres."""
     root = ET.fromstring(svg)
     clusters: dict[str, tuple[float, float, float, float]] = {}
@@ -45,7 +49,12 @@ def boxes(svg: str) -> tuple[dict[str, tuple[float, float, float, float]], list[
         coordinates = numbers(shape.get("d") or shape.get("points") or "")
         xs, ys = coordinates[0::2], coordinates[1::2]
         if kind == "cluster":
-            clusters[(title.text or "").removeprefix("cluster_")] = (min(xs), min(ys), max(xs), max(ys))
+            clusters[(title.text or "").removeprefix("cluster_")] = (
+                min(xs),
+                min(ys),
+                max(xs),
+                max(ys),
+            )
         elif kind == "node":
             texts = [t.text or "" for t in group.iter(f"{SVG}text")]
             if texts:
@@ -63,17 +72,19 @@ def test_layers_neurons_and_parameters_sit_in_model_order(sizes: list[int], poin
     picture = viz.draw_graph(loss, cluster=model, max_nodes=10_000)
     clusters, records = boxes(picture.pipe("svg").decode("utf-8"))
     layers = [clusters[f"layers.{k}"] for k in range(len(sizes))]
-    for left, right in zip(layers, layers[1:]):
+    for left, right in itertools.pairwise(layers):
         assert left[2] < right[0]  # columns, left to right, not overlapping
     for k, size in enumerate(sizes):
         neurons = [clusters[f"layers.{k}.neurons.{j}"] for j in range(size)]
-        for upper, lower in zip(neurons, neurons[1:]):
+        for upper, lower in itertools.pairwise(neurons):
             assert upper[3] < lower[1]  # top to bottom (SVG y grows downwards)
         for j, box in enumerate(neurons):
             assert inside(layers[k], box[0], box[1]) and inside(layers[k], box[2], box[3])
             nin = 2 if k == 0 else sizes[k - 1]
             expected = [f"w{i}" for i in range(nin)] + ["b"]
-            found = sorted((y, title) for title, x, y in records if inside(box, x, y) and title in expected)
+            found = sorted(
+                (y, title) for title, x, y in records if inside(box, x, y) and title in expected
+            )
             assert [title for _, title in found] == expected, (k, j, found)
     # the inputs left of the first layer, the loss right of the last
     inputs = [x for title, x, _ in records if re.fullmatch(r"x\d+", title)]
@@ -91,7 +102,12 @@ def test_the_summary_lists_neurons_top_to_bottom_in_model_order() -> None:
         order = sorted(ys, key=ys.__getitem__)
         assert order == [f"layers.{k}.neurons.{j}" for j in range(size)]
     xs = {t: x for t, x, _ in records}
-    assert xs["inputs"] < xs["layers.0.neurons.0"] < xs["layers.1.neurons.0"] < xs["layers.2.neurons.0"]
+    assert (
+        xs["inputs"]
+        < xs["layers.0.neurons.0"]
+        < xs["layers.1.neurons.0"]
+        < xs["layers.2.neurons.0"]
+    )
 
 
 def test_edges_between_layers_are_distinct_lines() -> None:
@@ -105,6 +121,7 @@ def test_edges_between_layers_are_distinct_lines() -> None:
         for path in group.iter(f"{SVG}path")
     ]
     assert len(paths) == len(set(paths))  # no two edges drawn on one route
-    edges = sum(1 for line in viz.draw_graph(loss, cluster=model).source.splitlines() if "->" in line)
+    edges = sum(
+        1 for line in viz.draw_graph(loss, cluster=model).source.splitlines() if "->" in line
+    )
     assert len(paths) == edges
-

@@ -41,8 +41,8 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +192,15 @@ def _program_lines(
                 if section == "forward":
                     comment = f"  # {through}"
                 elif "+= seed" in text:
-                    comment = f"  # grad of {names[owner]}: the seed, d {names[owner]}/d {names[owner]} = 1"
+                    name = names[owner]
+                    comment = f"  # grad of {name}: the seed, d {name}/d {name} = 1"
                 elif update:
                     comment = f"  # grad of {names[int(update.group(1))]}, through {through}"
                 else:
                     comment = f"  # the local derivatives of {through}"
-            kept.append({"node": owner, "text": _readable(text) + comment, "seed": "+= seed" in text})
+            kept.append(
+                {"node": owner, "text": _readable(text) + comment, "seed": "+= seed" in text}
+            )
         shown.append(kept)
     cut = any(len(lines) > PROGRAM_LIMIT for lines in shown)
     return shown[0][:PROGRAM_LIMIT], shown[1][:PROGRAM_LIMIT], cut
@@ -410,7 +413,10 @@ def _script_json(data: Any) -> str:
 
 def render_page(data: PageData) -> Explorer:
     """Render each view's DOT to SVG (pygraphviz, in-process) and assemble the page."""
-    svgs = {path: _inline_svg(render(source, "svg").decode("utf-8")) for path, source in data.views.items()}
+    svgs = {
+        path: _inline_svg(render(source, "svg").decode("utf-8"))
+        for path, source in data.views.items()
+    }
     title = data.payload["title"]
     parts = {
         "TITLE": html.escape(title),

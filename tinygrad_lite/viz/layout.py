@@ -83,12 +83,18 @@ def _estimate(attrs: dict[str, str], size: float) -> tuple[float, float]:
             return max(sum(widths), 54.0), line + 12
         return max(max(widths, default=0.0), 54.0), (line + 6) * len(fields) + 4
     lines = label.split("\n")
-    width = max(text_width(text, font) for text in lines) + (26 if attrs.get("shape") == "ellipse" else 18)
+    width = max(text_width(text, font) for text in lines) + (
+        26 if attrs.get("shape") == "ellipse" else 18
+    )
     return max(width, 30.0), max(line * len(lines) + 8, float(attrs.get("height", "0.3")) * 72)
 
 
-def _columns(names: list[str], preds: dict[str, list[str]], succs: dict[str, list[str]],
-             keys: dict[str, tuple[float, ...]]) -> list[list[str]]:
+def _columns(
+    names: list[str],
+    preds: dict[str, list[str]],
+    succs: dict[str, list[str]],
+    keys: dict[str, tuple[float, ...]],
+) -> list[list[str]]:
     """The block's nodes in columns: by longest path from the block's sources, ordered."""
     inside = set(names)
     position = {name: k for k, name in enumerate(names)}
@@ -109,6 +115,7 @@ def _columns(names: list[str], preds: dict[str, list[str]], succs: dict[str, lis
         columns[depth[name]].append(name)
     rank: dict[str, float] = {}
     for column in columns:
+
         def key(name: str) -> tuple[float, ...]:
             inner = [rank[p] for p in preds.get(name, []) if p in rank]
             if name in keys:
@@ -129,7 +136,9 @@ def pin(
     units: dict[str, str],
     keys: dict[str, tuple[float, ...]],
     size: float,
-) -> tuple[dict[str, tuple[float, float, float, float]], dict[str, tuple[float, float, float, float]]]:
+) -> tuple[
+    dict[str, tuple[float, float, float, float]], dict[str, tuple[float, float, float, float]]
+]:
     """Positions for every node and a box for every cluster, as a network.
 
     Args:
@@ -161,8 +170,8 @@ def pin(
         if unit:
             stage[name] = layer_stage[_layer(unit)]
         elif preds.get(name):
-            top = max(stage.get(p, 0) for p in preds[name])
-            stage[name] = top if top % 2 else top + 1
+            latest = max(stage.get(p, 0) for p in preds[name])
+            stage[name] = latest if latest % 2 else latest + 1
     for name in names:  # sources outside any neuron: the inputs, or beside their consumer
         if name in stage:
             continue
@@ -181,7 +190,9 @@ def pin(
         columns = _columns(block.names, preds, succs, keys)
         place: dict[str, tuple[float, float]] = {}
         x = 0.0
-        heights = [sum(sizes[n][1] for n in column) + NODE_GAP * (len(column) - 1) for column in columns]
+        heights = [
+            sum(sizes[n][1] for n in column) + NODE_GAP * (len(column) - 1) for column in columns
+        ]
         tallest = max(heights, default=0.0)
         for column, height in zip(columns, heights, strict=True):
             width = max(sizes[n][0] for n in column)
@@ -195,7 +206,9 @@ def pin(
     # Stack the blocks of a stage top to bottom (neurons in model order), stages left to right.
     stages = sorted({key[0] for key in blocks})
     framed = {key: bool(key[1]) for key in blocks}
-    pad = {key: (BOX_MARGIN, BOX_MARGIN + BOX_TITLE) if framed[key] else (0.0, 0.0) for key in blocks}
+    pad = {
+        key: (BOX_MARGIN, BOX_MARGIN + BOX_TITLE) if framed[key] else (0.0, 0.0) for key in blocks
+    }
     columns_of: dict[int, list[tuple[int, str]]] = {
         s: sorted((k for k in blocks if k[0] == s), key=lambda k: _natural(k[1])) for s in stages
     }
@@ -203,10 +216,10 @@ def pin(
     for s in stages:
         keys_here = columns_of[s]
         width = max(extent[k][0] + 2 * pad[k][0] for k in keys_here)
-        height = sum(extent[k][1] + pad[k][0] + pad[k][1] for k in keys_here)
+        height = sum((extent[k][1] + pad[k][0] + pad[k][1] for k in keys_here), 0.0)
         height += BLOCK_GAP / 2 * (len(keys_here) - 1)
         stage_size[s] = (width, height)
-    total_height = max(h for _, h in stage_size.values())
+    total_height = max(h for _, h in stage_size.values()) if stage_size else 0.0
     result: dict[str, tuple[float, float, float, float]] = {}
     boxes: dict[str, tuple[float, float, float, float]] = {}
     x0 = 0.0
@@ -233,17 +246,35 @@ def pin(
     for name, _, cluster in nodes:
         for path in _prefixes(cluster):
             x, y, w, h = result[name]
-            _grow(boxes, path, (x - w / 2 - BOX_MARGIN, y - h / 2 - BOX_MARGIN, x + w / 2 + BOX_MARGIN,
-                               y + h / 2 + BOX_MARGIN + BOX_TITLE))
+            _grow(
+                boxes,
+                path,
+                (
+                    x - w / 2 - BOX_MARGIN,
+                    y - h / 2 - BOX_MARGIN,
+                    x + w / 2 + BOX_MARGIN,
+                    y + h / 2 + BOX_MARGIN + BOX_TITLE,
+                ),
+            )
     for path in sorted(boxes, key=lambda p: -p.count(".")):
         for parent in _prefixes(path)[:-1]:
             left, bottom, right, top = boxes[path]
-            _grow(boxes, parent, (left - BOX_MARGIN, bottom - BOX_MARGIN, right + BOX_MARGIN,
-                                  top + BOX_MARGIN + BOX_TITLE))
+            _grow(
+                boxes,
+                parent,
+                (
+                    left - BOX_MARGIN,
+                    bottom - BOX_MARGIN,
+                    right + BOX_MARGIN,
+                    top + BOX_MARGIN + BOX_TITLE,
+                ),
+            )
     return result, boxes
 
 
-def _topological(names: list[str], preds: dict[str, list[str]], succs: dict[str, list[str]]) -> list[str]:
+def _topological(
+    names: list[str], preds: dict[str, list[str]], succs: dict[str, list[str]]
+) -> list[str]:
     """``names`` with every node after its inputs, otherwise in drawing order (Kahn)."""
     waiting = {name: len(preds.get(name, [])) for name in names}
     position = {name: k for k, name in enumerate(names)}
@@ -261,13 +292,21 @@ def _topological(names: list[str], preds: dict[str, list[str]], succs: dict[str,
     return result + [name for name in names if waiting[name] > 0]  # a cycle cannot happen
 
 
-def _grow(boxes: dict[str, tuple[float, float, float, float]], path: str,
-          box: tuple[float, float, float, float]) -> None:
+def _grow(
+    boxes: dict[str, tuple[float, float, float, float]],
+    path: str,
+    box: tuple[float, float, float, float],
+) -> None:
     old = boxes.get(path)
     if old is None:
         boxes[path] = box
     else:
-        boxes[path] = (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+        boxes[path] = (
+            min(old[0], box[0]),
+            min(old[1], box[1]),
+            max(old[2], box[2]),
+            max(old[3], box[3]),
+        )
 
 
 def _prefixes(path: str) -> list[str]:

@@ -24,9 +24,9 @@ from .drawing import (
     OP_COLOR,
     OUTPUT_COLOR,
     PARAMETER_COLOR,
+    ROUTED,
     SUMMARY_COLOR,
     VALUE_LEGEND,
-    ROUTED,
     Drawing,
     Record,
     natural_key,
@@ -77,11 +77,16 @@ def _short_parameter(name: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """A parameter's name as every view writes it: ``layers.0.neurons.3.w.1`` -> ``...neurons.3.w1``."""
+    """A parameter's name as every view writes it: ``neurons.3.w.1`` -> ``neurons.3.w1``."""
     parts = name.split(".")
     out: list[str] = []
     for part in parts:
-        if part.isdigit() and out and not out[-1][-1:].isdigit() and out[-1] in ("w", "weight", "b", "bias"):
+        if (
+            part.isdigit()
+            and out
+            and not out[-1][-1:].isdigit()
+            and out[-1] in ("w", "weight", "b", "bias")
+        ):
             out[-1] += part
         else:
             out.append(part)
@@ -300,8 +305,9 @@ def _build_full(
         name = names[value]
         group = groups.get(value, "")
         attrs = value_attrs(style, value, titles.get(value, ""))
-        if value in style.parameters:
-            attrs["tooltip"] = display_name(style.parameters[value])  # the full path on hover
+        full = display_name(style.parameters.get(value, ""))
+        if full and full != titles.get(value):
+            attrs["tooltip"] = full  # a model's parameter: its full path on hover
         drawing.node(name, attrs, group)
         if value.is_leaf:
             rank = parameter_rank.get(value)
@@ -435,8 +441,10 @@ def _nearest(root: Value, budget: int) -> set[Value]:
     return kept
 
 
-def summary_units(order: Sequence[Value], root: Value, groups: dict[Value, str]) -> dict[Value, str]:
-    """The summary box each node is drawn in: ``neuron:<path>``, ``inputs``, ``other`` or ``output``.
+def summary_units(
+    order: Sequence[Value], root: Value, groups: dict[Value, str]
+) -> dict[Value, str]:
+    """The summary box of each node: ``neuron:<path>``, ``inputs``, ``other`` or ``output``.
 
     Constants stand for themselves and belong to no box.
     """
@@ -498,7 +506,9 @@ def build_summary(
         }
         if ids:
             attrs.update(id=summary_box_id(path), tooltip=f"{path}: click to open")
-        drawing.node(box_name, attrs, ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else "")
+        drawing.node(
+            box_name, attrs, ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else ""
+        )
         drawing.units[box_name] = path
     if others:
         names["other"] = "other"
@@ -542,7 +552,10 @@ def present_legend(drawing: Drawing) -> tuple[tuple[str, str], ...]:
     colours = {attrs.get("fillcolor") for _, attrs, _ in drawing.nodes}
     cells = [(role, colour) for role, colour in VALUE_LEGEND if colour in colours]
     if SUMMARY_COLOR in colours:
-        cells.insert(len(cells) - 1 if cells and cells[-1][0] == "output" else len(cells), ("neuron", SUMMARY_COLOR))
+        cells.insert(
+            len(cells) - 1 if cells and cells[-1][0] == "output" else len(cells),
+            ("neuron", SUMMARY_COLOR),
+        )
     return tuple(cells)
 
 
@@ -630,9 +643,7 @@ def build(
     if drawing.pinned and len(drawing.edges) > ROUTED and style.show_local_grad:
         # Past this size the edges are straight lines crossing each other: a label could
         # not be told apart from its neighbours', so it shows on hover only.
-        drawing.edges = [
-            (tail, head, _hover_label(attrs)) for tail, head, attrs in drawing.edges
-        ]
+        drawing.edges = [(tail, head, _hover_label(attrs)) for tail, head, attrs in drawing.edges]
         drawing.caption.append(
             f"{len(drawing.edges)} edges: the local derivatives (∂) show when the pointer "
             "is on an edge (in the explorer or an SVG viewer), not written on the picture"
