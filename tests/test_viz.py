@@ -397,6 +397,10 @@ def test_draw_calls_reproduces_figure_2() -> None:
     assert all(fill[node] == "#e06666" for node in twice)
     assert fill[picture.with_text("naive_fib(4)")[0]] == "none"
     assert "naive_fib(2)" in picture.caption
+    # fib(4) calls fib(2) twice, fib(1) three times and fib(0) twice: all are listed
+    for label in ("naive_fib(2) ×2", "naive_fib(1) ×3", "naive_fib(0) ×2"):
+        assert label in picture.caption
+    assert "naive_fib(3)" not in picture.caption and "naive_fib(4)" not in picture.caption
 
 
 def test_draw_calls_refuses_runaway_recursion() -> None:
