@@ -107,12 +107,12 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<title>[^<]*</title>\n?", "", svg)
 
 
-def _role(value: Value, root: Value, parameters: dict[Value, str]) -> str:
+def _role(value: Value, root: Value, parameters: dict[Value, str], constants: set[Value]) -> str:
     if value is root:
         return "output"
     if value in parameters:
         return "parameter"
-    if value.is_constant:
+    if value in constants:
         return "constant"
     return "input" if value.is_leaf else "computed"
 
@@ -383,7 +383,7 @@ def page_data(
                 "label": node.label,
                 "name": replay.names[i],
                 "op": node.op,
-                "role": _role(node, value, named),
+                "role": _role(node, value, named, replay.constants),
                 "data": _json_number(node.data),
                 "dataText": number(node.data),
                 "svg": ids[node].removeprefix("tl-"),

@@ -33,7 +33,16 @@ from .drawing import (
     plural,
     record_text,
 )
-from .ledger import is_commutative, is_infix, leaf_names, local_grads, number, template
+from .ledger import (
+    constant_leaves,
+    is_commutative,
+    is_infix,
+    leaf_names,
+    local_grads,
+    number,
+    template,
+    trace,
+)
 from .render import Picture
 
 __all__ = ["draw_graph"]
@@ -47,12 +56,14 @@ class NamedParameters(Protocol):
     def named_parameters(self) -> Iterable[tuple[str, Value]]: ...
 
 
-def _role_color(value: Value, root: Value, parameters: dict[Value, str]) -> str:
+def _role_color(
+    value: Value, root: Value, parameters: dict[Value, str], constants: set[Value]
+) -> str:
     if value is root:
         return OUTPUT_COLOR
     if value in parameters:
         return PARAMETER_COLOR
-    if value.is_constant:
+    if value in constants:
         return CONSTANT_COLOR
     if value.is_leaf:
         return INPUT_COLOR
@@ -177,6 +188,7 @@ class Style:
     horizontal: bool = True
     show_data: bool = True
     ids: dict[Value, str] | None = None
+    constants: set[Value] = field(default_factory=set)  # leaves drawn as numbers
 
     def grad_text(self, value: Value) -> str:
         if self.grads is None:
@@ -198,7 +210,7 @@ def value_attrs(style: Style, value: Value, title: str) -> dict[str, str]:
     attrs = {
         "shape": "record",
         "style": "filled",
-        "fillcolor": _role_color(value, style.root, style.parameters),
+        "fillcolor": _role_color(value, style.root, style.parameters, style.constants),
         "label": style.record(title, value.data, style.grad_text(value)),
     }
     if style.ids is not None and value in style.ids:
@@ -273,7 +285,7 @@ def _titles(order: Sequence[Value], style: Style, groups: dict[Value, str]) -> d
     for value in order:
         if value.op_def is not None and value.label:
             titles[value] = value.label
-        if value.is_constant and not value.label:
+        if value in style.constants and not value.label:
             titles[value] = ""  # its data says it all
     return titles
 
@@ -290,11 +302,17 @@ def _build_full(
     expand: bool,
     groups: dict[Value, str],
     kept: set[Value] | None = None,
+    folded: dict[Value, Value] | None = None,
 ) -> None:
-    """Every value and op of ``order`` (or of ``kept``) into ``drawing``."""
+    """Every value and op of ``order`` (or of ``kept``) into ``drawing``.
+
+    ``folded`` maps a node left out to the node drawn in its place (``1 * e``
+    drawn as ``e``).
+    """
+    folded = folded or {}
     names: dict[Value, str] = {}
     for value in order:
-        if kept is None or value in kept:
+        if (kept is None or value in kept) and value not in folded:
             names[value] = drawing.new_name("v")
     titles = _titles(order, style, groups)
     parameter_rank = {value: k for k, value in enumerate(style.parameters)}
@@ -329,6 +347,8 @@ def _build_full(
         inputs.sort(key=lambda item: _outside(item[1][0], groups, group))
         for position, (operand, local) in inputs:
             mark = _OPERAND_MARKS[position] if marked else ""
+            while isinstance(operand, Value) and operand in folded:
+                operand = folded[operand]
             if isinstance(operand, Value):
                 if operand in names:
                     drawing.edge(names[operand], op_name, _edge_label(local, style, mark))
@@ -559,6 +579,20 @@ def present_legend(drawing: Drawing) -> tuple[tuple[str, str], ...]:
     return tuple(cells)
 
 
+def _unit_products(order: Sequence[Value]) -> dict[Value, Value]:
+    """``{1 * v: v}`` for the products by the plain number 1 that backward(create_graph) records."""
+    found: dict[Value, Value] = {}
+    for node in order:
+        if node.op != "mul":
+            continue
+        a, b = node.operands
+        if type(a) is Value and type(b) is not Value and b == 1.0:
+            found[node] = a
+        elif type(b) is Value and type(a) is not Value and a == 1.0:
+            found[node] = b
+    return found
+
+
 def _gradient_of(root: Value, order: Sequence[Value]) -> Value | None:
     """The node whose ``.grad`` is ``root`` (``draw_graph(x.grad)`` after create_graph)."""
     for node in order:
@@ -612,20 +646,34 @@ def build(
     if drawing.pinned:
         style.horizontal = False  # a record's fields stacked: narrow columns
     order = topological_order(root)
+    style.constants = constant_leaves(order, named)
     if caption:
         drawing.caption.append(caption)
     owner = _gradient_of(root, order) if not root.label else None
+    folded: dict[Value, Value] = {}
     if owner is not None:
         owner_name = owner.label or "the leaf"
         drawing.caption.append(
             f"the graph of {owner_name}.grad, recorded by backward(create_graph=True)"
         )
+        folded = _unit_products(order)
+        folded.pop(root, None)  # the output is always drawn
+        if folded:
+            drawing.caption.append(
+                f"{plural(len(folded), 'product')} 1 * v drawn as v (the chain rule's factor 1)"
+            )
+        if grads is None and show_grad:
+            # NOTE: the nodes' own .grad fields hold the first pass's gradients (of the
+            # function, not of its gradient): the picture shows d root / d node instead.
+            replay = trace(root)
+            style.grads = {node: replay.grads[i] for i, node in enumerate(replay.order)}
+            drawing.caption.append(f"grad: d({owner_name}.grad)/d(node), replayed for this graph")
     groups = _assign_groups(order, named) if cluster is not None else {}
     size = count_nodes(order, expand)
     if only is not None:
         _build_full(drawing, order, style, expand, groups, only)
     elif size <= max_nodes and not summarize:
-        _build_full(drawing, order, style, expand, groups)
+        _build_full(drawing, order, style, expand, groups, folded=folded)
     elif cluster is not None or summarize:
         build_summary(drawing, order, style, groups, type(cluster).__name__)
         drawing.caption.append(
