@@ -212,6 +212,14 @@ def test_summary_stepping_outlines_the_neuron_being_computed(
             checked += 1
     # per point: a dot in each of the 17 neurons, a relu in the 16 hidden ones (the last is linear)
     assert checked == 4 * (17 + 16)
+    # the outline is drawn: the box's shape gets the thick stroke
+    page.evaluate("window.tinygradLite.reset(); window.tinygradLite.step(1)")
+    width = page.evaluate(
+        """() => { const box = document.querySelector('.tl-box-current');
+          const shape = box.querySelector('path, polygon');
+          return parseFloat(getComputedStyle(shape).strokeWidth); }"""
+    )
+    assert width >= 4
     # nothing is thousands of pixels tall: the summary fits the window
     svg = page.locator("#tl-graph svg").bounding_box()
     assert svg["height"] <= 1080

@@ -350,7 +350,9 @@ def page_data(
             shown = members | {p for node in members for p in node.parents}
             prefix = f"tl-v{k}-"
             view_ids = {node: f"{prefix}node-{replay.index[node]}" for node in shown}
-            inner = build(value, max_nodes=max_nodes, ids=view_ids, only=shown, **common)
+            inner = build(
+                value, max_nodes=max_nodes, ids=view_ids, only=shown, inside=path, **common
+            )
             views[path] = inner.to_source(f"inside {path}")
             inside.append({"path": path, "prefix": prefix, "box": summary_box_id(path)})
     forward, backward, cut = _program_lines(replay)

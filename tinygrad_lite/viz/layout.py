@@ -30,6 +30,7 @@ POINTS_PER_INCH = 72.0
 NODE_GAP = 12.0  # points between two nodes of a column
 COLUMN_GAP = 24.0  # points between two columns of a block (room for an edge)
 BLOCK_GAP = 40.0  # points between two stages (layers)
+WRAP = 12  # a block's lone column of more nodes than this is wrapped into several
 BOX_MARGIN = 12.0  # points between a neuron's box and its nodes
 BOX_TITLE = 18.0  # points above a box's nodes for its title
 
@@ -127,7 +128,15 @@ def _columns(
         column.sort(key=key)
         for k, name in enumerate(column):
             rank[name] = float(k)
-    return [column for column in columns if column]
+    columns = [column for column in columns if column]
+    if len(columns) == 1 and len(columns[0]) > WRAP:
+        # A long column of sources only (a neuron's inputs seen from inside): wrapped
+        # into several, so the picture is not thousands of points tall.
+        (single,) = columns
+        count = -(-len(single) // WRAP)
+        per = -(-len(single) // count)
+        columns = [single[k : k + per] for k in range(0, len(single), per)]
+    return columns
 
 
 def pin(

@@ -303,13 +303,22 @@ def _build_full(
     groups: dict[Value, str],
     kept: set[Value] | None = None,
     folded: dict[Value, Value] | None = None,
+    boundary: dict[Value, str] | None = None,
 ) -> None:
     """Every value and op of ``order`` (or of ``kept``) into ``drawing``.
 
     ``folded`` maps a node left out to the node drawn in its place (``1 * e``
-    drawn as ``e``).
+    drawn as ``e``); ``boundary`` values are drawn as a record titled by the
+    given text, without the op that made them (a neuron's inputs, seen from
+    inside it).
     """
     folded = folded or {}
+    boundary = boundary or {}
+    first_consumer: dict[Value, int] = {}
+    if boundary:
+        for position, node in enumerate(order):
+            for parent in node.parents:
+                first_consumer.setdefault(parent, position)
     names: dict[Value, str] = {}
     for value in order:
         if (kept is None or value in kept) and value not in folded:
@@ -322,16 +331,20 @@ def _build_full(
             continue
         name = names[value]
         group = groups.get(value, "")
-        attrs = value_attrs(style, value, titles.get(value, ""))
+        attrs = value_attrs(style, value, boundary.get(value, titles.get(value, "")))
         full = display_name(style.parameters.get(value, ""))
         if full and full != titles.get(value):
             attrs["tooltip"] = full  # a model's parameter: its full path on hover
         drawing.node(name, attrs, group)
-        if value.is_leaf:
+        if value in boundary:
+            # A neuron's inputs seen from inside: per consumer (data point), in model order.
+            numbers = [float(part) for part in boundary[value].split(".") if part.isdigit()]
+            drawing.keys[name] = (2, first_consumer.get(value, 0), *numbers)
+        elif value.is_leaf:
             rank = parameter_rank.get(value)
             drawing.keys[name] = (0, rank) if rank is not None else (1, len(drawing.keys))
         op = value.op_def
-        if op is None:
+        if op is None or value in boundary:
             continue
         if expand and op.name in ("dot", "total"):
             _build_expanded(drawing, value, name, names, style, group)
@@ -621,6 +634,7 @@ def build(
     fontsize: float = 11.0,
     stacked: bool = False,
     only: set[Value] | None = None,
+    inside: str | None = None,
 ) -> Drawing:
     """The drawing behind :func:`draw_graph` (see there); ``summarize`` forces the summary
     (the explorer past ``max_nodes``) even without a model."""
@@ -671,7 +685,12 @@ def build(
     groups = _assign_groups(order, named) if cluster is not None else {}
     size = count_nodes(order, expand)
     if only is not None:
-        _build_full(drawing, order, style, expand, groups, only)
+        # One neuron seen from inside (the explorer): its nodes boxed, what feeds it
+        # drawn as records titled by where they come from.
+        edge = {v: f"from {groups[v]}" if v in groups else "" for v in only if v.op_def is not None}
+        edge = {v: t for v, t in edge.items() if groups.get(v) != inside}
+        groups = {v: g for v, g in groups.items() if g == inside}
+        _build_full(drawing, order, style, expand, groups, only, boundary=edge)
     elif size <= max_nodes and not summarize:
         _build_full(drawing, order, style, expand, groups, folded=folded)
     elif cluster is not None or summarize:
