@@ -167,7 +167,18 @@ class Drawing:
         boxes: dict[str, tuple[float, float, float, float]] = {}
         if self.pinned:
             units = {name: self.units.get(name, cluster) for name, _, cluster in self.nodes}
-            positions, boxes = pin(self.nodes, self.edges, units, self.keys, self.fontsize)
+            labelled = sum(1 for _, _, attrs in self.edges if "label" in attrs)
+            # NOTE: an edge label needs room: about the width of "∂=-0.1234".
+            room = self.fontsize * 4.5 if labelled > len(self.edges) // 4 else 0.0
+            positions, boxes = pin(
+                self.nodes,
+                self.edges,
+                units,
+                self.keys,
+                self.fontsize,
+                24.0 + room,
+                40.0 + 2 * room,
+            )
             # NOTE: nop keeps every given position and only routes the edges: around the
             # nodes up to ROUTED edges, straight past that (routing 500 edges took 135 s).
             routed = "true" if len(self.edges) <= ROUTED else "line"

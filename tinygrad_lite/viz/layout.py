@@ -145,6 +145,8 @@ def pin(
     units: dict[str, str],
     keys: dict[str, tuple[float, ...]],
     size: float,
+    column_gap: float = COLUMN_GAP,
+    block_gap: float = BLOCK_GAP,
 ) -> tuple[
     dict[str, tuple[float, float, float, float]], dict[str, tuple[float, float, float, float]]
 ]:
@@ -158,6 +160,8 @@ def pin(
         keys: Sort keys for nodes whose order is known (a model's
             parameters, the inputs): lower comes first (higher up).
         size: The node font size in points.
+        column_gap: Points between two columns (more when edges carry labels).
+        block_gap: Points between two stages (layers), and between two neurons' boxes.
 
     Returns:
         ``(nodes, clusters)``: per node name its centre and size ``(x, y,
@@ -209,9 +213,9 @@ def pin(
             for name in column:
                 place[name] = (x + width / 2, y + sizes[name][1] / 2)
                 y += sizes[name][1] + NODE_GAP
-            x += width + COLUMN_GAP
+            x += width + column_gap
         local[key] = place
-        extent[key] = (max(0.0, x - COLUMN_GAP), tallest)
+        extent[key] = (max(0.0, x - column_gap), tallest)
     # Stack the blocks of a stage top to bottom (neurons in model order), stages left to right.
     stages = sorted({key[0] for key in blocks})
     framed = {key: bool(key[1]) for key in blocks}
@@ -226,7 +230,7 @@ def pin(
         keys_here = columns_of[s]
         width = max(extent[k][0] + 2 * pad[k][0] for k in keys_here)
         height = sum((extent[k][1] + pad[k][0] + pad[k][1] for k in keys_here), 0.0)
-        height += BLOCK_GAP / 2 * (len(keys_here) - 1)
+        height += block_gap / 2 * (len(keys_here) - 1)
         stage_size[s] = (width, height)
     total_height = max(h for _, h in stage_size.values()) if stage_size else 0.0
     result: dict[str, tuple[float, float, float, float]] = {}
@@ -249,8 +253,8 @@ def pin(
                     left + block_width + side,
                     total_height - y0,
                 )
-            y0 += block_height + side + top + BLOCK_GAP / 2
-        x0 += width + BLOCK_GAP
+            y0 += block_height + side + top + block_gap / 2
+        x0 += width + block_gap
     # Each cluster's box holds its nodes and its sub-clusters' boxes.
     for name, _, cluster in nodes:
         for path in _prefixes(cluster):
