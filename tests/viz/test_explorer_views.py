@@ -285,3 +285,43 @@ def test_picture_ledger_and_captions_use_the_same_names(browser: Any, tmp_path: 
     assert not any(c.startswith(("w.", "x3", "x4")) for c in receivers)
     assert page.errors == []
     page.close()
+
+
+def test_at_800_px_wide_the_panels_fit_under_the_graph(browser: Any, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["neuron"], 800, 900)
+    for selector in ("#tl-graph", "#tl-program", "#tl-ledger"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 800, (selector, box)
+    assert page.locator("#tl-graph").bounding_box()["height"] > 300
+    assert page.errors == []
+    page.close()
+
+
+def test_load_starts_the_page_from_svgs_and_a_payload_given_at_run_time(
+    browser: Any, pages: dict[str, Any]
+) -> None:
+    from tinygrad_lite.viz.explorer import page_data
+    from tinygrad_lite.viz.render import render
+
+    x = Value(3.0, "x")
+    y = x * x + x
+    y.label = "y"
+    data = page_data(y)
+    svgs = {path: render(source, "svg").decode("utf-8") for path, source in data.views.items()}
+    page = open_page(browser, pages["neuron"], 1280, 800)
+    page.evaluate(
+        "([svgs, payload]) => window.tinygradLite.load(svgs, payload)", [svgs, data.payload]
+    )
+    assert [node["label"] for node in page.evaluate("window.tinygradLite.state()")][-1] == "y"
+    page.evaluate("window.tinygradLite.toEnd()")
+    y.backward()
+    state = page.evaluate("window.tinygradLite.state()")
+    assert state[0]["grad"] == x.grad  # 2x + 1 = 7
+    assert "y" in (page.title() or "")
+    # the main view alone, as a string, works too
+    page.evaluate(
+        "([svg, payload]) => window.tinygradLite.load(svg, payload)", [svgs[""], data.payload]
+    )
+    assert page.evaluate("window.tinygradLite.phase()") == "forward"
+    assert page.errors == []
+    page.close()
