@@ -49,6 +49,7 @@ from typing import Any
 from ..engine import Value
 from ..graph import program
 from ..ops import BINARY, UNARY
+from .drawing import Drawing
 from .ledger import Trace, number, template, trace
 from .render import render
 from .values import (
@@ -328,6 +329,7 @@ def page_data(
     if not drawing.pinned:
         # NOTE: tighter than a static picture: the page fits the graph to the window.
         drawing.spacing = (0.15, 0.3)
+    _name_on_hover(drawing, replay)
     views = {"": drawing.to_source("explorer")}
     groups = _assign_groups(order, named) if cluster is not None else {}
     places: dict[int, str] | None = None
@@ -353,6 +355,7 @@ def page_data(
             inner = build(
                 value, max_nodes=max_nodes, ids=view_ids, only=shown, inside=path, **common
             )
+            _name_on_hover(inner, replay)
             views[path] = inner.to_source(f"inside {path}")
             inside.append({"path": path, "prefix": prefix, "box": summary_box_id(path)})
     forward, backward, cut = _program_lines(replay)
@@ -402,6 +405,23 @@ def page_data(
         "program": {"forward": forward, "backward": backward},
     }
     return PageData(views, payload, summarized)
+
+
+_NODE_ID = re.compile(r"^tl-(?:v\d+-)?node-(\d+)$")
+
+
+def _name_on_hover(drawing: Drawing, replay: Trace) -> None:
+    """Give each value's record a tooltip: how the captions name it, and how it was computed.
+
+    An unlabelled intermediate is ``v32`` in the captions and the program; its
+    record has no title, so the name shows when the pointer is on it.
+    """
+    for k, (name, attrs, cluster) in enumerate(drawing.nodes):
+        found = _NODE_ID.match(attrs.get("id", ""))
+        if found is None or "tooltip" in attrs:
+            continue
+        node = replay.order[int(found.group(1))]
+        drawing.nodes[k] = (name, dict(attrs, tooltip=replay.forward_line(node)), cluster)
 
 
 def _natural(path: str) -> list[tuple[int, int, str]]:
