@@ -552,8 +552,8 @@ def build_summary(
         drawing.node("other", attrs)
     names["output"] = "output"
     output = value_attrs(style, root, root.label or "output")
-    if ids:
-        output["id"] = summary_box_id("output")
+    if style.ids is not None and root in style.ids:
+        output["id"] = style.ids[root]  # a value's record: the page steps its data and grad
     drawing.node("output", output)
     seen: set[tuple[str, str]] = set()
     for value in order:
