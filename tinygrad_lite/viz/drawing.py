@@ -185,9 +185,11 @@ class Drawing:
             graph_attrs.update(layout="nop", splines=routed, outputorder="edgesfirst")
         elif self.spacing is not None:
             graph_attrs.update(nodesep=f"{self.spacing[0]:g}", ranksep=f"{self.spacing[1]:g}")
-        if not self.pinned and len(self.nodes) > LARGE:
-            # NOTE: and at most 80 inches a side, so a PNG stays under 8,000 pixels.
-            graph_attrs.update(nslimit="1", nslimit1="1", size="80,80")
+        if len(self.nodes) > LARGE:
+            # NOTE: at most 80 inches a side, so a PNG stays under 8,000 pixels.
+            graph_attrs["size"] = "80,80"
+            if not self.pinned:
+                graph_attrs.update(nslimit="1", nslimit1="1")
         if self.caption or self.legend:
             graph_attrs.update(
                 label=_legend_label(self.caption, self.legend), labelloc="b", fontsize=size
