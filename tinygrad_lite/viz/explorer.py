@@ -22,9 +22,10 @@ from typing import Any
 from ..engine import Value
 from ..graph import program
 from .ledger import Trace, number, trace
+from .render import Picture
 from .values import NamedParameters, build, count_nodes, model_parameters
 
-__all__ = ["BROWSER_FLAGS", "Explorer", "explore"]
+__all__ = ["BROWSER_FLAGS", "Explorer", "explore", "explore_source"]
 
 BROWSER_FLAGS = (
     "--headless",
@@ -217,6 +218,47 @@ def explore(
         ValueError: For a bad ``max_nodes``.
         RendererNotFoundError: When no renderer is installed (the ``viz`` extra).
     """
+    source, data = explore_source(
+        value, parameters=parameters, cluster=cluster, max_nodes=max_nodes, title=title
+    )
+    svg = _inline_svg(Picture(source, "explorer").pipe("svg").decode("utf-8"))
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace("<", "\\u003c")  # no "</script>" can end the block early
+    parts = {
+        "TITLE": html.escape(data["title"]),
+        "STYLE": _asset("explorer.css"),
+        "SVG": svg,
+        "DATA": payload,
+        "SCRIPT": _asset("explorer.js"),
+    }
+    # One pass, so no user text that reads {{DATA}} is ever replaced.
+    page = re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], _asset("explorer.html"))
+    return Explorer(page, bool(data["summary"]), len(data["nodes"]))
+
+
+def explore_source(
+    value: Value,
+    *,
+    parameters: Iterable[Value] | None = None,
+    cluster: NamedParameters | None = None,
+    max_nodes: int = 300,
+    title: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """What :func:`explore` lays out and embeds, built without a renderer.
+
+    Standard library only, so it also runs where no Graphviz is (the
+    playground renders the DOT text in the browser). The arguments are
+    :func:`explore`'s.
+
+    Returns:
+        The DOT text of the picture (node groups carry the ids the page's
+        script looks up) and the page's data: title, summary note, nodes,
+        steps and program, ready for ``json.dumps``.
+
+    Raises:
+        TypeError: If ``value`` is not a Value.
+        ValueError: For a bad ``max_nodes``.
+    """
     if not isinstance(value, Value):
         raise TypeError(f"explore() needs a Value, got {type(value).__name__}: {value!r}")
     named = model_parameters(cluster)
@@ -236,7 +278,6 @@ def explore(
         ids=ids,
         summarize=summarized,
     )
-    svg = _inline_svg(drawing.to_picture("explorer").pipe("svg").decode("utf-8"))
     forward, backward, cut = _program_lines(replay)
     steps = _steps(replay, forward, backward)
     consumers: dict[int, list[int]] = {}
@@ -272,15 +313,4 @@ def explore(
         "steps": steps,
         "program": {"forward": forward, "backward": backward},
     }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c")  # no "</script>" can end the block early
-    parts = {
-        "TITLE": html.escape(data["title"]),
-        "STYLE": _asset("explorer.css"),
-        "SVG": svg,
-        "DATA": payload,
-        "SCRIPT": _asset("explorer.js"),
-    }
-    # One pass, so no user text that reads {{DATA}} is ever replaced.
-    page = re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], _asset("explorer.html"))
-    return Explorer(page, summarized, len(order))
+    return drawing.to_source("explorer"), data
