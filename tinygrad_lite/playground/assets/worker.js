@@ -1,0 +1,62 @@
+// The playground's Python: Pyodide with tinygrad_lite, in a module Web Worker so
+// the page stays responsive while code runs (and Stop can end it). Python's
+// drawings arrive through emit(kind, json); graphs are laid out here, by
+// Graphviz compiled to WebAssembly (viz-js), so the page receives SVG.
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+import { instance } from "./vendor/viz-standalone.mjs";
+
+const site = new URL("./", import.meta.url);
+const packages = "/lib/tinygrad_lite_site";
+const started = performance.now();
+
+const post = (message) => postMessage({ ...message, time: performance.now() });
+
+async function boot() {
+  const [pyodide, viz, archive] = await Promise.all([
+    loadPyodide({
+      indexURL: new URL("vendor/pyodide/", site).href,
+      stdout: (text) => post({ type: "stdout", text }),
+      stderr: (text) => post({ type: "stderr", text }),
+    }),
+    instance(),
+    fetch(new URL("tinygrad_lite.zip", site)).then((response) => {
+      if (!response.ok) throw new Error(`tinygrad_lite.zip: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    }),
+  ]);
+  pyodide.unpackArchive(archive, "zip", { extractDir: packages });
+  pyodide.runPython(`import sys; sys.path.insert(0, "${packages}")`);
+  const runtime = pyodide.pyimport("tinygrad_lite.playground.runtime");
+  const version = pyodide.runPython("import sys, tinygrad_lite; f'Python {sys.version.split()[0]}, tinygrad_lite {tinygrad_lite.__version__}'");
+  return { pyodide, viz, runtime, version };
+}
+
+function emit(viz, kind, text) {
+  const data = JSON.parse(text);
+  if (kind === "graph") {
+    const svg = viz.renderString(data.dot, { format: "svg", engine: "dot" });
+    post({ type: "graph", svg, data: data.data });
+  } else {
+    post({ type: kind, data });
+  }
+}
+
+const ready = boot();
+ready.then(
+  ({ version }) => post({ type: "ready", bootMs: performance.now() - started, version }),
+  (error) => post({ type: "fatal", message: String(error && error.stack ? error.stack : error) }),
+);
+
+onmessage = async ({ data: message }) => {
+  if (message.type !== "run") return;
+  const { runtime, viz } = await ready;
+  const begun = performance.now();
+  let answer;
+  try {
+    answer = JSON.parse(runtime.run_json(message.code, (kind, text) => emit(viz, kind, text)));
+  } catch (error) {
+    // Not the learner's error (those come back in the answer): the runtime's or the layout's.
+    answer = { error: { kind: "PlaygroundError", message: String(error), line: null, traceback: String(error && error.stack) }, result: null, shown: 0 };
+  }
+  post({ type: "done", run: message.run, ms: performance.now() - begun, ...answer });
+};
