@@ -62,11 +62,16 @@ class Session:
 
     Args:
         emit: Called with ``(kind, json_text)`` for every drawing.
+
+    Attributes:
+        shown: How many graphs were drawn.
+        last: The Value drawn last, or None.
     """
 
     def __init__(self, emit: Emit) -> None:
         self.emit = emit
         self.shown = 0
+        self.last: Value | None = None
 
     def show(
         self,
@@ -91,6 +96,7 @@ class Session:
             raise TypeError(f"show() draws a Value's graph, got {type(value).__name__}: {value!r}")
         dot, data = _graph_source(value, parameters, model, title)
         self.shown += 1
+        self.last = value
         self.emit("graph", json.dumps({"dot": dot, "data": data}, allow_nan=False))
 
     def show_training(
@@ -185,7 +191,7 @@ def _error(error: BaseException) -> dict[str, Any]:
     return {"kind": kind, "message": message, "line": line, "traceback": text}
 
 
-def run(code: str, emit: Emit) -> dict[str, Any]:
+def run(code: str, emit: Emit | Session) -> dict[str, Any]:
     """Run ``code`` as the playground does; drawings go to ``emit``.
 
     The code runs in a fresh ``__main__`` namespace with ``show`` and
@@ -196,14 +202,16 @@ def run(code: str, emit: Emit) -> dict[str, Any]:
 
     Args:
         code: Python source.
-        emit: Receives ``(kind, json_text)`` for each drawing.
+        emit: Receives ``(kind, json_text)`` for each drawing; or a
+            :class:`Session` to run in (its ``last`` then holds the Value drawn
+            last, for a caller that wants the graph itself).
 
     Returns:
         ``{"error": None or {"kind", "message", "line", "traceback"},
         "result": the repr of the last expression's value or None,
         "shown": how many graphs were drawn}``.
     """
-    session = Session(emit)
+    session = emit if isinstance(emit, Session) else Session(emit)
     namespace: dict[str, Any] = {
         "__name__": "__main__",
         "show": session.show,

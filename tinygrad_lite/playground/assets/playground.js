@@ -120,13 +120,13 @@ const handlers = {
     await state.mounting;
     const summary = { error: message.error, result: message.result, shown: message.shown, ms: message.ms };
     if (message.result !== null) say(message.result, "pg-result");
-    if (message.shown === 0 && !message.error) {
+    if (message.shown === 0) {
       // Nothing to step through: the previous run's graph would mislead.
       frame.hidden = true;
       frame.srcdoc = "";
       $("pg-nograph").hidden = false;
-      $("pg-nograph").textContent = state.training.epochs
-        ? "This run showed no Value; end the code with one (or call show(v)) to step through its graph."
+      $("pg-nograph").textContent = message.error
+        ? "No graph: the run stopped at an error before showing a Value."
         : "This run showed no Value: end the code with an expression that gives one, or call show(v).";
     }
     showError(message.error);
