@@ -19,7 +19,7 @@ const state = {
   graphs: 0,
   mounting: Promise.resolve(),
   latestGraph: 0,
-  training: { epochs: 0, losses: [] },
+  training: { epochs: 0, losses: [], times: [] },
   bootMs: null,
   firstGraphMs: null,
   version: "",
@@ -112,7 +112,8 @@ const handlers = {
     });
   },
   training(message) {
-    state.training = { epochs: state.training.epochs + 1, losses: message.data.losses };
+    const times = [...state.training.times, message.time]; // the worker's clock, in ms
+    state.training = { epochs: state.training.epochs + 1, losses: message.data.losses, times };
     drawTraining($("pg-training"), message.data);
   },
   async done(message) {
@@ -154,7 +155,7 @@ function run() {
   $("pg-output").textContent = "";
   showError(null);
   $("pg-training").hidden = true;
-  state.training = { epochs: 0, losses: [] };
+  state.training = { epochs: 0, losses: [], times: [] };
   const id = ++state.run;
   let resolve;
   const promise = new Promise((done) => (resolve = done));
