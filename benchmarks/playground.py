@@ -37,6 +37,7 @@ from tinygrad_lite.playground.build import build_site, site_size
 from tinygrad_lite.playground.runtime import run
 from tinygrad_lite.playground.server import SiteServer
 
+
 def _spread(values: list[float], unit: str, scale: float = 1.0) -> str:
     shown = [v * scale for v in values]
     return f"{statistics.median(shown):.1f} {unit} [{min(shown):.1f}-{max(shown):.1f}]"
