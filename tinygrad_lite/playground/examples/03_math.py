@@ -1,10 +1,12 @@
-# Your existing function, differentiable: written for floats with the math
-# module; only the import changes.
+# tinygrad_lite.math on a function written for floats
+# Change the import, and code written for floats computes
+# exact gradients.
 from tinygrad_lite import Value, grad, math  # was: import math
 
 
 def wave(t):  # unchanged code, written for floats
-    return math.exp(-t / 4) * math.sin(2 * math.pi * t) + math.log1p(t * t)
+    decay = math.exp(-t / 4)
+    return decay * math.sin(2 * math.pi * t) + math.log1p(t * t)
 
 
 print("wave(0.3) =", wave(0.3))  # a float, as before

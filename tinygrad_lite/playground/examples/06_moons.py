@@ -1,5 +1,7 @@
-# Training on two moons, made here in plain Python (no scikit-learn).
-# show_training redraws the decision boundary and the loss curve each epoch.
+# Training on two moons, made in plain Python
+# No scikit-learn: the points come from cos, sin and noise.
+# show_training redraws the decision boundary and the loss
+# curve after every epoch.
 import math
 import random
 
@@ -15,8 +17,10 @@ def moons(n, noise=0.1):
         if i % 2 == 0:  # the upper moon
             x, y, label = math.cos(t), math.sin(t), -1.0
         else:  # the lower one, shifted right and down
-            x, y, label = 1 - math.cos(t), 0.5 - math.sin(t), 1.0
-        points.append([x + rng.gauss(0, noise), y + rng.gauss(0, noise)])
+            x, y = 1 - math.cos(t), 0.5 - math.sin(t)
+            label = 1.0
+        dx, dy = rng.gauss(0, noise), rng.gauss(0, noise)
+        points.append([x + dx, y + dy])
         labels.append(label)
     return points, labels
 
@@ -34,5 +38,7 @@ for _epoch in range(40):
     losses.append(loss.data)
     show_training(model, points, labels, losses)
 
-right = sum((s.data > 0) == (y > 0) for s, y in zip(scores, labels, strict=True))
-print(f"after {len(losses)} epochs: loss {loss.data:.3f}, accuracy {right / len(labels):.2f}")
+pairs = zip(scores, labels, strict=True)
+right = sum((s.data > 0) == (y > 0) for s, y in pairs)
+accuracy = right / len(labels)
+print(f"loss {loss.data:.3f}, accuracy {accuracy:.2f}")
