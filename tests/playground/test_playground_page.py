@@ -35,6 +35,7 @@ class Browser:
     """One Chromium context on the site: every request recorded, other hosts refused."""
 
     def __init__(self, browser: Any, url: str) -> None:
+        self.url = url
         self.origin = urlsplit(url).netloc
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -243,6 +244,22 @@ def test_the_address_keeps_the_code_and_a_link_reproduces_the_page(
         assert all(close(n["grad"], e[3]) for n, e in zip(shown, expected, strict=True))
     finally:
         other.close()
+
+
+def test_stop_ends_a_run_that_never_ends_and_python_starts_afresh(browser: Browser) -> None:
+    page = browser.open(browser.url)
+    try:
+        runs = hook(page, "runs()")
+        page.evaluate("window.tinygradLite.setCode('while True:\\n    pass\\n')")
+        page.click("#pg-run")
+        page.wait_for_function("document.getElementById('pg-stop').disabled === false")
+        page.click("#pg-stop")
+        page.wait_for_function(f"window.tinygradLite.runs() > {runs}", timeout=TIMEOUT)
+        assert hook(page, "error().kind") == "Stopped"
+        page.wait_for_function("window.tinygradLite.ready()", timeout=TIMEOUT)
+        assert run_in_page(page, "6 * 7")["result"] == "42"
+    finally:
+        page.close()
 
 
 def test_no_request_leaves_the_local_server_and_no_script_fails(

@@ -273,8 +273,8 @@ def cached_site(*, install: bool = True) -> Path:
     """A site built from the imported package as it is now, built once and kept in the cache.
 
     Its folder is named by a hash of every file of the package (sources,
-    assets, lock file), so an edit gives a fresh build and an unchanged
-    package is served at once.
+    assets, lock file), so an edit gives a fresh build (and the older site
+    is removed) and an unchanged package is served at once.
     """
     site = cache_root() / "site" / _digest(_package_files())
     if (site / MARKER).exists():
@@ -285,6 +285,10 @@ def cached_site(*, install: bool = True) -> Path:
     with contextlib.suppress(OSError):  # built meanwhile by another process: keep that one
         (work / "site").rename(site)
     shutil.rmtree(work, ignore_errors=True)
+    # Sites of earlier versions of the package are 15 MB each: only the newest is kept.
+    for other in site.parent.iterdir():
+        if other != site and (other / MARKER).exists():
+            shutil.rmtree(other, ignore_errors=True)
     return site
 
 

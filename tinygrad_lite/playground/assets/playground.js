@@ -170,9 +170,10 @@ function run() {
 function stop() {
   if (!state.running) return;
   state.worker.terminate();
-  say("stopped: Python is starting afresh", "pg-stderr");
+  const error = { kind: "Stopped", message: "Stopped: Python was ended and starts afresh", line: null };
+  showError(error);
   status("stopped; starting Python afresh…", true);
-  finishRun({ error: { kind: "Stopped", message: "stopped", line: null }, result: null, shown: 0, ms: 0 });
+  finishRun({ error, result: null, shown: 0, ms: 0 });
   startPython();
 }
 
