@@ -102,14 +102,16 @@ const handlers = {
   stderr: (message) => say(message.text, "pg-stderr"),
   graph(message) {
     const number = ++state.latestGraph;
-    state.mounting = state.mounting.then(async () => {
-      if (number !== state.latestGraph) return; // a newer graph is on its way: skip this one
-      $("pg-nograph").hidden = true;
-      frame.hidden = false;
-      await mountExplorer(frame, message.svg, message.data);
-      state.graphs += 1;
-      if (state.firstGraphMs === null) state.firstGraphMs = performance.now();
-    });
+    state.mounting = state.mounting
+      .then(async () => {
+        if (number !== state.latestGraph) return; // a newer graph is on its way: skip this one
+        $("pg-nograph").hidden = true;
+        frame.hidden = false;
+        await mountExplorer(frame, message.svg, message.data);
+        state.graphs += 1;
+        if (state.firstGraphMs === null) state.firstGraphMs = performance.now();
+      })
+      .catch((error) => say(`the explorer could not open the graph: ${error}`, "pg-stderr"));
   },
   training(message) {
     const times = [...state.training.times, message.time]; // the worker's clock, in ms
