@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import example_code
+from playground_site import example_code
 
 from tinygrad_lite.playground.build import MARKER, BuildError, build_site
 

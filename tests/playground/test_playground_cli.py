@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import MISSING_NPM
+from playground_site import MISSING_NPM
 
 from tinygrad_lite.cli import main
 

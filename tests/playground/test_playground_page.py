@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import CHROMIUM, FLAGS, MISSING
-from conftest import example_code
+from playground_site import example_code
 
 from tinygrad_lite import Value
 from tinygrad_lite.engine import topological_order

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import pytest
-from conftest import example_code
+from playground_site import example_code
 
 from tinygrad_lite import MLP, Value
 from tinygrad_lite.engine import topological_order
