@@ -81,7 +81,13 @@ def browser_runs(site: Path, repeat: int) -> dict[str, list[float]]:
 
     from tinygrad_lite.viz.explorer import BROWSER_FLAGS
 
-    found: dict[str, list[float]] = {"first graph": [], "boot": [], "epoch": []}
+    found: dict[str, list[float]] = {
+        "first graph": [],
+        "boot": [],
+        "load": [],
+        "import": [],
+        "epoch": [],
+    }
     with SiteServer(site) as server, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=_chromium(), args=list(BROWSER_FLAGS), headless=True
@@ -96,6 +102,8 @@ def browser_runs(site: Path, repeat: int) -> dict[str, list[float]]:
             timings = page.evaluate("window.tinygradLite.timings()")
             found["first graph"].append(timings["firstGraphMs"])
             found["boot"].append(timings["bootMs"])
+            found["load"].append(timings["loadMs"])
+            found["import"].append(timings["importMs"])
             page.evaluate("window.tinygradLite.loadExample('moons')")
             times = page.evaluate("window.tinygradLite.training().times")
             found["epoch"].append(_epoch_ms(times))
@@ -133,6 +141,8 @@ def main() -> None:
     )
     print(f"page load to first drawn graph: {_spread(found['first graph'], 's', 1e-3)}")
     print(f"  of which Python's start-up (worker): {_spread(found['boot'], 's', 1e-3)}")
+    print(f"    Pyodide, layout engine, zip: {_spread(found['load'], 's', 1e-3)}")
+    print(f"    import tinygrad_lite:        {_spread(found['import'], 's', 1e-3)}")
     page, host = statistics.median(found["epoch"]), statistics.median(cpython)
     print(f"moons epoch in the page (Pyodide): {_spread(found['epoch'], 'ms')}")
     print(f"moons epoch in CPython:            {_spread(cpython, 'ms')}")

@@ -21,6 +21,7 @@ const state = {
   latestGraph: 0,
   training: { epochs: 0, losses: [], times: [] },
   bootMs: null,
+  bootPhases: {},
   firstGraphMs: null,
   version: "",
 };
@@ -89,6 +90,7 @@ const handlers = {
   ready(message) {
     state.ready = true;
     state.bootMs = message.bootMs;
+    state.bootPhases = { loadMs: message.loadMs, importMs: message.importMs };
     state.version = message.version;
     $("pg-run").disabled = false;
     status(`ready (${message.version}; started in ${(message.bootMs / 1000).toFixed(1)} s)`);
@@ -261,7 +263,7 @@ window.tinygradLite = {
   output: () => $("pg-output").textContent,
   graphs: () => state.graphs,
   training: () => state.training,
-  timings: () => ({ bootMs: state.bootMs, firstGraphMs: state.firstGraphMs }),
+  timings: () => ({ bootMs: state.bootMs, ...state.bootPhases, firstGraphMs: state.firstGraphMs }),
   // The explorer's own hook, on the graph shown now.
   step: explorerCall("step"),
   reset: explorerCall("reset"),

@@ -24,11 +24,14 @@ async function boot() {
       return response.arrayBuffer();
     }),
   ]);
+  const loaded = performance.now();
   pyodide.unpackArchive(archive, "zip", { extractDir: packages });
   pyodide.runPython(`import sys; sys.path.insert(0, "${packages}")`);
   const runtime = pyodide.pyimport("tinygrad_lite.playground.runtime");
   const version = pyodide.runPython("import sys, tinygrad_lite; f'Python {sys.version.split()[0]}, tinygrad_lite {tinygrad_lite.__version__}'");
-  return { pyodide, viz, runtime, version };
+  // How the start-up splits: Pyodide, the layout engine and the zip (together), then the imports.
+  const phases = { loadMs: loaded - started, importMs: performance.now() - loaded };
+  return { pyodide, viz, runtime, version, phases };
 }
 
 function emit(viz, kind, text) {
@@ -43,7 +46,7 @@ function emit(viz, kind, text) {
 
 const ready = boot();
 ready.then(
-  ({ version }) => post({ type: "ready", bootMs: performance.now() - started, version }),
+  ({ version, phases }) => post({ type: "ready", bootMs: performance.now() - started, version, ...phases }),
   (error) => post({ type: "fatal", message: String(error && error.stack ? error.stack : error) }),
 );
 
