@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck pytest fuzz bench clean
+.PHONY: demo test lint typecheck pytest fuzz bench playground clean
+
+# The playground's npm packages and built sites stay inside the clone (make clean removes them).
+export TINYGRAD_LITE_CACHE := $(CURDIR)/$(VENV)/cache
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +33,21 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy --strict tinygrad_lite
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev $(VENV)/.installed-npm
 	$(BIN)/python -m pytest --hypothesis-profile=$(HYPOTHESIS_PROFILE) -p no:cacheprovider
 	$(BIN)/python -m pytest --nbmake notebooks -p no:cacheprovider
 
 test: lint typecheck pytest
+
+# Serves the playground on 127.0.0.1 and opens it (the site is built on first use).
+playground: $(VENV)/.installed-app
+	$(BIN)/tinygrad-lite playground
+
+# npm ci from the lock file, the build's only network step, done before the tests build
+# their own site from it; without npm the playground's site tests skip and say so.
+$(VENV)/.installed-npm: tinygrad_lite/playground/npm/package-lock.json | $(VENV)/.installed-app
+	@if $(BIN)/tinygrad-lite playground --build $(VENV)/playground-site; then touch $@; \
+	else echo "the playground site could not be built (see above): its tests will skip"; fi
 
 # The long fault-injection and fuzz variants (pytest -m fuzz); make test runs their short forms.
 fuzz: $(VENV)/.installed-dev

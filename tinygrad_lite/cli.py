@@ -9,6 +9,7 @@ The top of the import order: it may use every other module. Subcommands:
 * ``draw``: a picture of an expression's graph (``tinygrad-lite draw "tanh(x*w + b)"
   --at x=1,w=-2,b=0.5 --grad --out graph.svg``), its explorer page (``--html``)
   or its backward steps (``--steps``).
+* ``playground``: the browser playground (see :mod:`tinygrad_lite.playground`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .engine import Value
+from .playground.command import add_command as add_playground
 
 if TYPE_CHECKING:
     from .datasets import Dataset
@@ -560,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     _add_train(commands)
     _add_draw(commands)
+    add_playground(commands)
     return parser
 
 
