@@ -80,7 +80,7 @@ def test_the_graph_message_carries_one_dot_node_per_page_node() -> None:
     assert kind == "graph" and len(nodes) == 10
     assert list(message["views"]) == [""]  # one view: the graph itself, no summary
     for node in nodes:
-        assert f'id="{node["svg"]}"' in message["views"][""]
+        assert f'id="tl-{node["svg"]}"' in message["views"][""]  # the main view's prefix
 
 
 def test_a_syntax_error_is_reported_with_its_line() -> None:
