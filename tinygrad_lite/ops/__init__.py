@@ -25,7 +25,8 @@ Arities:
 * ``VARIADIC``: ``forward(args)``, ``local_grads(args, out)`` returns one
   local derivative per argument, in order.
 
-The package is split by kind: :mod:`.arithmetic`, :mod:`.elementary`,
+The package is split by kind: :mod:`.core` (micrograd's ops: ``+ - * / **``,
+negation, exp, log, tanh, relu), :mod:`.arithmetic`, :mod:`.elementary`,
 :mod:`.piecewise` and :mod:`.reductions` hold the rules next to their
 entries; :mod:`.ieee` the float forwards; :mod:`.base` the :class:`Op`
 record and the registry that user-defined ops (``custom_op``) join.
@@ -33,7 +34,7 @@ record and the registry that user-defined ops (``custom_op``) join.
 
 from __future__ import annotations
 
-from . import arithmetic, elementary, piecewise, reductions
+from . import arithmetic, core, elementary, piecewise, reductions
 from .base import BINARY, OPS, UNARY, VARIADIC, Op, op_by_name, register
 from .ieee import ieee_div, ieee_pow
 
@@ -49,7 +50,13 @@ __all__ = [
     "op_by_name",
 ]
 
-for _op in (*arithmetic.ENTRIES, *elementary.ENTRIES, *piecewise.ENTRIES, *reductions.ENTRIES):
+for _op in (
+    *core.ENTRIES,
+    *arithmetic.ENTRIES,
+    *elementary.ENTRIES,
+    *piecewise.ENTRIES,
+    *reductions.ENTRIES,
+):
     register(_op)
 
 BUILTIN_OPS: frozenset[str] = frozenset(OPS)

@@ -1,72 +1,17 @@
-"""Arithmetic ops: + - * / ** and negation, the three remainders, ``//``, copysign.
+"""Arithmetic ops beyond micrograd's (those are in :mod:`.core`): abs, ``//``, the
+three remainders, copysign.
 
-Each rule sits next to its op's entry; ``out`` is the op's own result,
-reused where it is cheaper or exact (``d(a/b)/db = -out/b``).
+Each rule sits next to its op's entry; ``out`` is the op's own result.
 """
 
 from __future__ import annotations
 
 import math
-from operator import add, mul, sub
 from typing import Any
 
 from . import ieee
 from .base import BINARY, UNARY, Op
-from .generic import data, div, log, pow_, sign, zero_unless_nan
-
-
-def _add_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
-    return 1.0, 1.0
-
-
-def _sub_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
-    return 1.0, -1.0
-
-
-def _mul_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    return b, a
-
-
-def _div_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
-    return div(1.0, b), div(-out, b)
-
-
-def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    # d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a)
-    # NOTE: on Values (create_graph) a plain-number side gets no gradient, so its
-    # half is never built: x ** 2 at x < 0 must not record an unused log(x) = nan
-    # (detect_anomaly would raise on it), nor 2 ** x an unused 2 ** (x - 1) node.
-    a_is_number = type(a) is float
-    b_is_number = type(b) is float
-    a_data = data(a)
-    skip_base = a_is_number and not b_is_number
-    # NOTE: at b = 0, d(a**b)/da = b * a**-1 is a signed zero wherever a**-1 is
-    # finite, and 0 where it is not (a = 0, a subnormal a, a nan), instead of
-    # 0 * inf = nan. A plain-number exponent gives that zero as a constant; a
-    # Value exponent keeps its graph, because the mixed derivative
-    # d/db (b * a**(b-1)) = a**(b-1) is not 0.
-    if skip_base:
-        base: Any = 0.0
-    elif data(b) == 0.0:
-        inverse = ieee.ieee_pow(a_data, -1.0)
-        if not math.isfinite(inverse):
-            base = 0.0
-        elif b_is_number:
-            base = b * inverse
-        else:
-            base = b * pow_(a, b - 1.0)
-    else:
-        base = b * pow_(a, b - 1.0)
-    # NOTE: at a = 0 the exponent's gradient is 0, as in PyTorch: a**b is flat
-    # in b there for b > 0, and we never form the 0 * log(0) = nan term.
-    skip_exponent = b_is_number and not a_is_number
-    exponent = 0.0 if skip_exponent or a_data == 0.0 else out * log(a)
-    return base, exponent
-
-
-def _neg_grad(x: Any, out: Any) -> float:
-    return -1.0
+from .generic import data, sign, zero_unless_nan
 
 
 def _abs_grad(x: Any, out: Any) -> float:
@@ -119,12 +64,6 @@ def _copysign_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
 
 
 ENTRIES = [
-    Op("add", "+", BINARY, add, _add_grads),
-    Op("sub", "-", BINARY, sub, _sub_grads),
-    Op("mul", "*", BINARY, mul, _mul_grads),
-    Op("div", "/", BINARY, ieee.ieee_div, _div_grads),
-    Op("pow", "**", BINARY, ieee.ieee_pow, _pow_grads),
-    Op("neg", "-", UNARY, lambda x: -x, _neg_grad),
     Op("abs", "abs", UNARY, abs, _abs_grad),
     Op("floordiv", "//", BINARY, ieee.floordiv, _floordiv_grads),
     Op("mod", "%", BINARY, ieee.mod, _mod_grads),

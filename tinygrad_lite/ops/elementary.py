@@ -19,20 +19,12 @@ from .generic import cosh, data, div, exp, hypot, sinh, sqrt
 from .generic import sin as sin_
 
 
-def _exp_grad(x: Any, out: Any) -> Any:
-    return out
-
-
 def _exp2_grad(x: Any, out: Any) -> Any:
     return out * ieee.LN2
 
 
 def _expm1_grad(x: Any, out: Any) -> Any:
     return out + 1.0  # e**x
-
-
-def _log_grad(x: Any, out: Any) -> Any:
-    return div(1.0, x)
 
 
 def _log2_grad(x: Any, out: Any) -> Any:
@@ -102,10 +94,6 @@ def _cosh_grad(x: Any, out: Any) -> Any:
     return sinh(x)
 
 
-def _tanh_grad(x: Any, out: Any) -> Any:
-    return 1.0 - out * out
-
-
 def _asinh_grad(x: Any, out: Any) -> Any:
     # 1 / sqrt(x**2 + 1) as 1 / hypot(x, 1): no overflow of x**2 for large x
     return div(1.0, hypot(x, 1.0))
@@ -135,10 +123,8 @@ def _erfc_grad(x: Any, out: Any) -> Any:
 # NOTE: math.atan, atan2, tanh, asinh, erf and erfc are defined on every float
 # (inf and nan included) and never raise, so they serve as they are.
 ENTRIES = [
-    Op("exp", "exp", UNARY, ieee.exp, _exp_grad),
     Op("exp2", "exp2", UNARY, ieee.exp2, _exp2_grad),
     Op("expm1", "expm1", UNARY, ieee.expm1, _expm1_grad),
-    Op("log", "log", UNARY, ieee.log, _log_grad),
     Op("log2", "log2", UNARY, ieee.log2, _log2_grad),
     Op("log10", "log10", UNARY, ieee.log10, _log10_grad),
     Op("log1p", "log1p", UNARY, ieee.log1p, _log1p_grad),
@@ -153,7 +139,6 @@ ENTRIES = [
     Op("atan2", "atan2", BINARY, math.atan2, _atan2_grads),
     Op("sinh", "sinh", UNARY, ieee.sinh, _sinh_grad),
     Op("cosh", "cosh", UNARY, ieee.cosh, _cosh_grad),
-    Op("tanh", "tanh", UNARY, math.tanh, _tanh_grad),
     Op("asinh", "asinh", UNARY, math.asinh, _asinh_grad),
     Op("acosh", "acosh", UNARY, ieee.acosh, _acosh_grad),
     Op("atanh", "atanh", UNARY, ieee.atanh, _atanh_grad),

@@ -1,4 +1,4 @@
-"""Piecewise ops: relu, the roundings, sign, minimum, maximum and clamp.
+"""Piecewise ops: the roundings, sign, minimum, maximum and clamp (relu is in :mod:`.core`).
 
 Conventions at the kinks, chosen as PyTorch does:
 
@@ -20,13 +20,9 @@ from typing import Any
 
 from . import ieee
 from .base import BINARY, UNARY, VARIADIC, Op
-from .generic import data, step, zero_unless_nan
+from .generic import data, zero_unless_nan
 
 _NAN = math.nan
-
-
-def _relu_grad(x: Any, out: Any) -> float:
-    return step(x)
 
 
 def _constant_grad(x: Any, out: Any) -> float:
@@ -67,7 +63,6 @@ def _clamp_grads(args: Sequence[Any], out: Any) -> list[float]:
 
 
 ENTRIES = [
-    Op("relu", "relu", UNARY, ieee.relu, _relu_grad),
     Op("floor", "floor", UNARY, ieee.floor, _constant_grad),
     Op("ceil", "ceil", UNARY, ieee.ceil, _constant_grad),
     Op("trunc", "trunc", UNARY, ieee.trunc, _constant_grad),
