@@ -11,7 +11,7 @@ refused with a ``ValueError`` naming where, instead of looping forever.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # A structure is the tree in pre-order: LEAF for a leaf, (list, n) or
@@ -124,11 +124,3 @@ def same_shape(first: Structure, second: Structure) -> bool:
         if (a is LEAF) != (b is LEAF) or (a is not LEAF and b is not LEAF and a[1] != b[1]):
             return False
     return True
-
-
-def is_tree(x: object) -> bool:
-    return isinstance(x, (list, tuple))
-
-
-def leaves_of(tree: Any, where: str) -> Sequence[Any]:
-    return flatten(tree, where)[0]
