@@ -26,6 +26,7 @@ from typing import Any, overload
 
 from .engine import Value, apply_op
 from .engine.coerce import real_to_float as _real_to_float
+from .engine.methods import method_for
 from .ops import BINARY, BUILTIN_OPS, OPS, UNARY, VARIADIC, Op
 from .ops.base import register
 
@@ -213,13 +214,21 @@ def _register(
         previous.op.local_grads = table_grads
         previous.arity = count
         previous.__doc__ = forward.__doc__
-        setattr(Value, name, _value_method(previous.op, count))
+        previous.op.doc = _doc(name, forward)
+        setattr(Value, name, method_for(previous.op, count))
         return previous
-    op = register(Op(name, symbol or name, arity, table_forward, table_grads))
+    op = register(
+        Op(name, symbol or name, arity, table_forward, table_grads, doc=_doc(name, forward))
+    )
     result = CustomOp(op, count, forward.__doc__)
     _REGISTERED[name] = result
-    setattr(Value, name, _value_method(op, count))
+    setattr(Value, name, method_for(op, count))
     return result
+
+
+def _doc(name: str, forward: Callable[..., Any]) -> str:
+    """The entry's doc (its Value method's docstring): the forward's, or a pointer here."""
+    return forward.__doc__ or f"The custom op {name!r} (see tinygrad_lite.custom_op)."
 
 
 def _check_name(name: object, replace: bool) -> None:
@@ -359,26 +368,3 @@ def _check_derivative(name: str, derivative: Any) -> Any:
             f"{type(derivative).__name__}: {derivative!r}"
         )
     return number
-
-
-def _value_method(op: Op, count: int) -> Callable[..., Any]:
-    if count == 1:
-
-        def unary(self: Value) -> Any:
-            return apply_op(op, self)
-
-        method: Callable[..., Any] = unary
-    else:
-
-        def several(self: Value, *others: Any) -> Any:
-            if len(others) != count - 1:
-                raise TypeError(
-                    f"{op.name}() takes {count - 1} argument(s) besides the Value, "
-                    f"got {len(others)}"
-                )
-            return apply_op(op, self, *others)
-
-        method = several
-    method.__name__ = method.__qualname__ = op.name
-    method.__doc__ = f"The custom op {op.name!r} (see tinygrad_lite.custom_op)."
-    return method

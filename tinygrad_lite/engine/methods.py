@@ -1,67 +1,89 @@
-"""The Value methods of the full scalar op set: trigonometry, exponentials, roundings, ...
+"""The Value methods of the op table: generated from its entries, and a few written out.
 
 Sits under :mod:`.value`: :class:`~tinygrad_lite.engine.Value` inherits
-:class:`MathMethods`. Each method is one op of the table applied to the
-Value, through the four node-making hooks the Value class provides
-(``_unary``, ``_method``, ``_right``/``_left`` for the operators, and
-``_nary_method``); the hot ops (``+ - * /``, ``relu``, ``tanh``, ``exp``,
-...) are written on the Value class itself. ``tinygrad_lite.math`` calls
-these for Value arguments.
+:class:`MathMethods`, and :func:`install` gives it one method per op of the
+table that is a function of the Value alone (``v.asin()``) or of the Value
+and one more operand (``v.atan2(x)``). A method applies its op through the
+engine's generic entry point, and its docstring is the entry's ``doc``: an
+op is written once, in the table. ``custom_op`` adds its ops' methods the
+same way. Written out here are the methods that take arguments of their
+own (``round(decimals)``, ``clamp(low, high)``, ``hypot(*others)``) and the
+operators ``%``, ``//`` and ``divmod``; micrograd's own (``relu``,
+``tanh``, ...) are on the Value class.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..ops import OPS, Op
+from ..ops import OPS, UNARY, VARIADIC, Op
 
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["MathMethods"]
+__all__ = ["MathMethods", "install", "method_for"]
 
-_ACOS = OPS["acos"]
-_ACOSH = OPS["acosh"]
-_ASIN = OPS["asin"]
-_ASINH = OPS["asinh"]
-_ATAN = OPS["atan"]
-_ATAN2 = OPS["atan2"]
-_ATANH = OPS["atanh"]
-_CBRT = OPS["cbrt"]
-_CEIL = OPS["ceil"]
+# Ops that are operators, not methods (``a // b``, not ``a.floordiv(b)``).
+OPERATORS = frozenset({"add", "sub", "mul", "div", "pow", "neg", "floordiv", "mod"})
+
 _CLAMP = OPS["clamp"]
-_COPYSIGN = OPS["copysign"]
-_COSH = OPS["cosh"]
-_ERF = OPS["erf"]
-_ERFC = OPS["erfc"]
-_EXP2 = OPS["exp2"]
-_EXPM1 = OPS["expm1"]
-_FLOOR = OPS["floor"]
 _FLOORDIV = OPS["floordiv"]
-_FMOD = OPS["fmod"]
 _HYPOT = OPS["hypot"]
-_LOG10 = OPS["log10"]
-_LOG1P = OPS["log1p"]
-_LOG2 = OPS["log2"]
-_MAXIMUM = OPS["maximum"]
-_MINIMUM = OPS["minimum"]
 _MOD = OPS["mod"]
 _ROUND = OPS["round"]
-_SIGN = OPS["sign"]
-_SINH = OPS["sinh"]
-_TAN = OPS["tan"]
-_TRUNC = OPS["trunc"]
+
+
+def method_for(op: Op, count: int) -> Callable[..., Any]:
+    """The method ``v.<op>(*others)`` of an op of ``count`` operands, documented by its entry.
+
+    It calls the Value's node-making hooks (``_unary``, ``_method``,
+    ``_nary_method``), so it is as fast as a method written out.
+    """
+    if count == 1:
+
+        def unary(self: Value) -> Value:
+            return self._unary(op)
+
+        method: Callable[..., Any] = unary
+    elif count == 2:
+
+        def binary(self: Value, other: Value | float) -> Value:
+            return self._method(op, other)
+
+        method = binary
+    else:
+
+        def several(self: Value, *others: Value | float) -> Value:
+            if len(others) != count - 1:
+                raise TypeError(
+                    f"{op.name}() takes {count - 1} argument(s) besides the Value, "
+                    f"got {len(others)}"
+                )
+            return self._nary_method(op, *others)
+
+        method = several
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = op.doc
+    return method
+
+
+def install(value_class: type) -> None:
+    """Give ``value_class`` a method for every plain unary or binary op it lacks."""
+    for op in list(OPS.values()):
+        if op.name in OPERATORS or op.arity == VARIADIC or hasattr(value_class, op.name):
+            continue
+        setattr(value_class, op.name, method_for(op, 1 if op.arity == UNARY else 2))
 
 
 class MathMethods:
-    """One method per op of the table, named as in Python's ``math`` module (and torch)."""
+    """The methods written out; :func:`install` adds one per op of the table."""
 
     __slots__ = ()
 
-    # The hooks, defined by Value (declared here for the type checker).
     if TYPE_CHECKING:
-
+        # The hooks, defined by Value.
         def _unary(self, op: Op) -> Value: ...
         def _method(self, op: Op, other: Any) -> Value: ...
         def _right(self, op: Op, other: Any) -> Value: ...
@@ -70,89 +92,39 @@ class MathMethods:
         def __mul__(self, other: Value | float) -> Value: ...
         def __truediv__(self, other: Value | float) -> Value: ...
 
-    def tan(self) -> Value:
-        """Tangent; ``d tan(x)/dx = 1 + tan(x)**2``."""
-        return self._unary(_TAN)
-
-    def asin(self) -> Value:
-        """Arc sine, nan outside [-1, 1]; ``d/dx = 1/sqrt(1 - x**2)``, inf at ±1."""
-        return self._unary(_ASIN)
-
-    def acos(self) -> Value:
-        """Arc cosine, nan outside [-1, 1]; ``d/dx = -1/sqrt(1 - x**2)``, -inf at ±1."""
-        return self._unary(_ACOS)
-
-    def atan(self) -> Value:
-        """Arc tangent; ``d/dx = 1/(1 + x**2)``."""
-        return self._unary(_ATAN)
-
-    def atan2(self, x: Value | float) -> Value:
-        """``atan2(self, x)``, the angle of the point ``(x, self)``; derivative 0 at the origin."""
-        return self._method(_ATAN2, x)
-
-    def sinh(self) -> Value:
-        """Hyperbolic sine (``±inf`` past about ±710); ``d/dx = cosh(x)``."""
-        return self._unary(_SINH)
-
-    def cosh(self) -> Value:
-        """Hyperbolic cosine (``inf`` past about ±710); ``d/dx = sinh(x)``."""
-        return self._unary(_COSH)
-
-    def asinh(self) -> Value:
-        """Inverse hyperbolic sine; ``d/dx = 1/sqrt(x**2 + 1)``."""
-        return self._unary(_ASINH)
-
-    def acosh(self) -> Value:
-        """Inverse hyperbolic cosine, nan below 1; ``d/dx = 1/sqrt(x**2 - 1)``, inf at 1."""
-        return self._unary(_ACOSH)
-
-    def atanh(self) -> Value:
-        """Inverse hyperbolic tangent: ``±inf`` at ±1, nan beyond; ``d/dx = 1/(1 - x**2)``."""
-        return self._unary(_ATANH)
-
-    def exp2(self) -> Value:
-        """``2**x``; ``d/dx = 2**x log(2)``."""
-        return self._unary(_EXP2)
-
-    def expm1(self) -> Value:
-        """``e**x - 1``, accurate near 0; ``d/dx = e**x``."""
-        return self._unary(_EXPM1)
-
-    def log2(self) -> Value:
-        """Base-2 logarithm (``-inf`` at 0, nan below); ``d/dx = 1/(x log 2)``."""
-        return self._unary(_LOG2)
-
-    def log10(self) -> Value:
-        """Base-10 logarithm (``-inf`` at 0, nan below); ``d/dx = 1/(x log 10)``."""
-        return self._unary(_LOG10)
-
-    def log1p(self) -> Value:
-        """``log(1 + x)``, accurate near 0 (``-inf`` at -1); ``d/dx = 1/(1 + x)``."""
-        return self._unary(_LOG1P)
-
-    def cbrt(self) -> Value:
-        """The real cube root (``cbrt(-8) = -2``); ``d/dx = 1/(3 cbrt(x)**2)``, inf at 0."""
-        return self._unary(_CBRT)
-
-    def erf(self) -> Value:
-        """The error function; ``d/dx = 2/sqrt(pi) exp(-x**2)``."""
-        return self._unary(_ERF)
-
-    def erfc(self) -> Value:
-        """``1 - erf(x)``, accurate for large x; ``d/dx = -2/sqrt(pi) exp(-x**2)``."""
-        return self._unary(_ERFC)
-
-    def floor(self) -> Value:
-        """The largest integer ``<= x`` (as a float); derivative 0."""
-        return self._unary(_FLOOR)
-
-    def ceil(self) -> Value:
-        """The smallest integer ``>= x`` (as a float); derivative 0."""
-        return self._unary(_CEIL)
-
-    def trunc(self) -> Value:
-        """``x`` rounded toward 0 (as a float); derivative 0."""
-        return self._unary(_TRUNC)
+        # What install() adds, for the type checker (the docstrings are the entries').
+        def abs(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+        def exp2(self) -> Value: ...
+        def expm1(self) -> Value: ...
+        def log2(self) -> Value: ...
+        def log10(self) -> Value: ...
+        def log1p(self) -> Value: ...
+        def cbrt(self) -> Value: ...
+        def tan(self) -> Value: ...
+        def asin(self) -> Value: ...
+        def acos(self) -> Value: ...
+        def atan(self) -> Value: ...
+        def atan2(self, x: Value | float) -> Value: ...
+        def sinh(self) -> Value: ...
+        def cosh(self) -> Value: ...
+        def asinh(self) -> Value: ...
+        def acosh(self) -> Value: ...
+        def atanh(self) -> Value: ...
+        def erf(self) -> Value: ...
+        def erfc(self) -> Value: ...
+        def floor(self) -> Value: ...
+        def ceil(self) -> Value: ...
+        def trunc(self) -> Value: ...
+        def sign(self) -> Value: ...
+        def copysign(self, other: Value | float) -> Value: ...
+        def fmod(self, other: Value | float) -> Value: ...
+        def remainder(self, other: Value | float) -> Value: ...
+        def maximum(self, other: Value | float) -> Value: ...
+        def minimum(self, other: Value | float) -> Value: ...
 
     def round(self, decimals: int = 0) -> Value:
         """``x`` rounded half to even, as ``torch.round``; derivative 0.
@@ -174,29 +146,9 @@ class MathMethods:
         scale = 10.0**-decimals
         return (self / scale).round() * scale
 
-    def sign(self) -> Value:
-        """-1, 0 or 1 (nan at nan); derivative 0."""
-        return self._unary(_SIGN)
-
-    def copysign(self, other: Value | float) -> Value:
-        """``|self|`` with the sign of ``other``; ``d/dself = ±1`` (0 at 0), flat in ``other``."""
-        return self._method(_COPYSIGN, other)
-
-    def fmod(self, other: Value | float) -> Value:
-        """C's ``fmod``: the remainder with the sign of ``self`` (``math.fmod``)."""
-        return self._method(_FMOD, other)
-
     def hypot(self, *others: Value | float) -> Value:
         """``sqrt(self**2 + other**2 + ...)`` without overflow; derivative 0 at the origin."""
         return self._nary_method(_HYPOT, *others)
-
-    def maximum(self, other: Value | float) -> Value:
-        """The larger of the two; at a tie each side gets half the gradient."""
-        return self._method(_MAXIMUM, other)
-
-    def minimum(self, other: Value | float) -> Value:
-        """The smaller of the two; at a tie each side gets half the gradient."""
-        return self._method(_MINIMUM, other)
 
     def clamp(self, low: Value | float | None = None, high: Value | float | None = None) -> Value:
         """``self`` limited to ``[low, high]`` (``None``: no limit on that side), as torch.

@@ -21,13 +21,12 @@ from .backward import backward, topological_order
 from .checks import check_anomaly, data_read
 from .coerce import ACCEPTED, real_to_float
 from .coerce import number as _number
-from .methods import MathMethods
+from .methods import MathMethods, install
 
 __all__ = ["Value", "apply_op"]
 
 _ABS = OPS["abs"]
 _ADD = OPS["add"]
-_COS = OPS["cos"]
 _DIV = OPS["div"]
 _EXP = OPS["exp"]
 _LOG = OPS["log"]
@@ -35,9 +34,6 @@ _MUL = OPS["mul"]
 _NEG = OPS["neg"]
 _POW = OPS["pow"]
 _RELU = OPS["relu"]
-_SIGMOID = OPS["sigmoid"]
-_SIN = OPS["sin"]
-_SQRT = OPS["sqrt"]
 _SUB = OPS["sub"]
 _TANH = OPS["tanh"]
 
@@ -329,10 +325,6 @@ class Value(MathMethods):
         """Hyperbolic tangent; ``d tanh(x)/dx = 1 - tanh(x)**2``."""
         return _record(_TANH, _TANH.forward(self.data), self, None)
 
-    def sigmoid(self) -> Value:
-        """Logistic ``1 / (1 + exp(-x))``, exact 0 and 1 far out; ``s' = s(1 - s)``."""
-        return _record(_SIGMOID, _SIGMOID.forward(self.data), self, None)
-
     def exp(self) -> Value:
         """``e**x`` (``inf`` past about 709.78)."""
         return _record(_EXP, _EXP.forward(self.data), self, None)
@@ -340,18 +332,6 @@ class Value(MathMethods):
     def log(self) -> Value:
         """Natural logarithm: ``log(0) = -inf``, ``log(x < 0) = nan``."""
         return _record(_LOG, _LOG.forward(self.data), self, None)
-
-    def sqrt(self) -> Value:
-        """Square root: ``sqrt(x < 0) = nan``; its derivative at 0 is ``inf``."""
-        return _record(_SQRT, _SQRT.forward(self.data), self, None)
-
-    def sin(self) -> Value:
-        """Sine; ``d sin(x)/dx = cos(x)``."""
-        return _record(_SIN, _SIN.forward(self.data), self, None)
-
-    def cos(self) -> Value:
-        """Cosine; ``d cos(x)/dx = -sin(x)``."""
-        return _record(_COS, _COS.forward(self.data), self, None)
 
     # -- gradients --------------------------------------------------------
 
@@ -556,6 +536,7 @@ def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
 
 # The op table's generic helpers call ops on Values through apply_op (ops sits below us).
 set_value_apply(apply_op)
+install(Value)  # a method for every other op of the table (engine/methods.py)
 
 
 # NOTE: pickles made before persist.py name these; they must keep loading.

@@ -65,8 +65,9 @@ def real(name: str, x: Any) -> float:
     )
 
 
-def unary(name: str, op_name: str, doc: str) -> UnaryFunction:
-    op = OPS[op_name]
+def unary(name: str, op_name: str | None = None) -> UnaryFunction:
+    """``name`` for the op ``op_name`` (default: the same), its docstring from the entry."""
+    op = OPS[op_name or name]
     forward = op.forward
 
     def function(x: Any) -> Any:
@@ -74,11 +75,12 @@ def unary(name: str, op_name: str, doc: str) -> UnaryFunction:
             return apply_op(op, x)
         return forward(real(name, x))
 
-    return cast(UnaryFunction, named(function, name, doc))
+    return cast(UnaryFunction, named(function, name, op.doc))
 
 
-def binary(name: str, op_name: str, doc: str) -> BinaryFunction:
-    op = OPS[op_name]
+def binary(name: str, op_name: str | None = None) -> BinaryFunction:
+    """``name`` for the op ``op_name`` (default: the same), its docstring from the entry."""
+    op = OPS[op_name or name]
     forward = op.forward
 
     def function(a: Any, b: Any) -> Any:
@@ -86,7 +88,7 @@ def binary(name: str, op_name: str, doc: str) -> BinaryFunction:
             return apply_op(op, a, b)
         return forward(real(name, a), real(name, b))
 
-    return cast(BinaryFunction, named(function, name, doc))
+    return cast(BinaryFunction, named(function, name, op.doc))
 
 
 def named(function: Callable[..., Any], name: str, doc: str) -> Callable[..., Any]:
@@ -103,13 +105,14 @@ def exact_log(x: Any, exact: Callable[[Any], float], forward: Callable[[float], 
     return forward(real(exact.__name__, x))
 
 
-def logarithm(name: str, exact: Callable[[Any], float], doc: str) -> UnaryFunction:
+def logarithm(name: str, exact: Callable[[Any], float]) -> UnaryFunction:
+    """A logarithm that is exact for huge ints, as ``math``'s, documented by its entry."""
     forward = OPS[name].forward
 
     def function(x: Any) -> Any:
         return getattr(x, name)() if type(x) is Value else exact_log(x, exact, forward)
 
-    return cast(UnaryFunction, named(function, name, doc))
+    return cast(UnaryFunction, named(function, name, OPS[name].doc))
 
 
 def rounding(name: str, exact: Callable[[Any], int]) -> Callable[[Any], Any]:

@@ -24,12 +24,12 @@ from .dispatch import (
 
 # -- exponentials, logarithms, powers -----------------------------------------
 
-exp = unary("exp", "exp", "``e**x``; ``exp(1000)`` is inf. ``d/dx = e**x``.")
-exp2 = unary("exp2", "exp2", "``2**x``. ``d/dx = 2**x log 2``.")
-expm1 = unary("expm1", "expm1", "``e**x - 1``, accurate near 0. ``d/dx = e**x``.")
-log1p = unary("log1p", "log1p", "``log(1 + x)``, accurate near 0; -inf at -1. ``1/(1 + x)``.")
-sqrt = unary("sqrt", "sqrt", "Square root; nan below 0. ``d/dx = 1/(2 sqrt x)``, inf at 0.")
-cbrt = unary("cbrt", "cbrt", "Real cube root, ``cbrt(-8) = -2``. ``d/dx = 1/(3 cbrt(x)**2)``.")
+exp = unary("exp")
+exp2 = unary("exp2")
+expm1 = unary("expm1")
+log1p = unary("log1p")
+sqrt = unary("sqrt")
+cbrt = unary("cbrt")
 
 
 _log_forward = OPS["log"].forward
@@ -62,37 +62,28 @@ def log(x: Any, base: Any = None) -> Any:
     return numerator / denominator
 
 
-log2 = logarithm("log2", _math.log2, "Base-2 logarithm; -inf at 0. ``d/dx = 1/(x log 2)``.")
-log10 = logarithm("log10", _math.log10, "Base-10 logarithm; -inf at 0. ``d/dx = 1/(x log 10)``.")
+log2 = logarithm("log2", _math.log2)
+log10 = logarithm("log10", _math.log10)
 
-pow = binary(  # noqa: A001 - the name math gives it; never exported at top level
-    "pow",
-    "pow",
-    "``x ** y`` as floats: ``pow(-8, 1/3)`` is nan, ``pow(0, -1)`` is inf, never an error.",
-)
+pow = binary("pow")  # noqa: A001 - the name math gives it; never exported at top level
 
 # -- trigonometric and hyperbolic ---------------------------------------------
 
-sin = unary("sin", "sin", "Sine; nan at ±inf. ``d/dx = cos x``.")
-cos = unary("cos", "cos", "Cosine; nan at ±inf. ``d/dx = -sin x``.")
-tan = unary("tan", "tan", "Tangent; nan at ±inf. ``d/dx = 1 + tan(x)**2``.")
-asin = unary("asin", "asin", "Arc sine; nan outside [-1, 1]. ``1/sqrt(1 - x**2)``, inf at ±1.")
-acos = unary("acos", "acos", "Arc cosine; nan outside [-1, 1]. ``-1/sqrt(1 - x**2)``.")
-atan = unary("atan", "atan", "Arc tangent. ``d/dx = 1/(1 + x**2)``.")
-atan2 = binary(
-    "atan2",
-    "atan2",
-    "The angle of the point ``(x, y)`` for ``atan2(y, x)``; IEEE values at the origin, "
-    "where the derivative is taken as 0. ``d = (x dy - y dx) / (x**2 + y**2)``.",
-)
-sinh = unary("sinh", "sinh", "Hyperbolic sine; ±inf past about ±710. ``d/dx = cosh x``.")
-cosh = unary("cosh", "cosh", "Hyperbolic cosine; inf past about ±710. ``d/dx = sinh x``.")
-tanh = unary("tanh", "tanh", "Hyperbolic tangent. ``d/dx = 1 - tanh(x)**2``.")
-asinh = unary("asinh", "asinh", "Inverse hyperbolic sine. ``d/dx = 1/sqrt(x**2 + 1)``.")
-acosh = unary("acosh", "acosh", "Inverse hyperbolic cosine; nan below 1. ``1/sqrt(x**2 - 1)``.")
-atanh = unary("atanh", "atanh", "Inverse hyperbolic tangent; ±inf at ±1. ``1/(1 - x**2)``.")
-erf = unary("erf", "erf", "The error function. ``d/dx = 2/sqrt(pi) exp(-x**2)``.")
-erfc = unary("erfc", "erfc", "``1 - erf(x)``, accurate for large x. ``-2/sqrt(pi) exp(-x**2)``.")
+sin = unary("sin")
+cos = unary("cos")
+tan = unary("tan")
+asin = unary("asin")
+acos = unary("acos")
+atan = unary("atan")
+atan2 = binary("atan2")
+sinh = unary("sinh")
+cosh = unary("cosh")
+tanh = unary("tanh")
+asinh = unary("asinh")
+acosh = unary("acosh")
+atanh = unary("atanh")
+erf = unary("erf")
+erfc = unary("erfc")
 
 _RADIANS_TO_DEGREES = 180.0 / _math.pi  # the constants CPython's degrees/radians use
 _DEGREES_TO_RADIANS = _math.pi / 180.0
@@ -126,22 +117,10 @@ def radians(x: Any) -> Any:
 
 # -- absolute value, signs, remainders ----------------------------------------
 
-fabs = unary("fabs", "abs", "Absolute value as a float. ``d/dx = sign(x)``, 0 at 0.")
-copysign = binary(
-    "copysign", "copysign", "``|a|`` with the sign of ``b``; a nan ``b`` counts as positive."
-)
-fmod = binary(
-    "fmod",
-    "fmod",
-    "C's ``fmod``: ``a - trunc(a/b) b``, the sign of ``a``; nan for ``b = 0`` or infinite "
-    "``a``. ``d/da = 1``, ``d/db = -trunc(a/b)``.",
-)
-remainder = binary(
-    "remainder",
-    "remainder",
-    "IEEE remainder ``a - n b``, ``n`` the nearest integer to ``a/b``; nan for ``b = 0``. "
-    "``d/da = 1``, ``d/db = -n``.",
-)
+fabs = unary("fabs", "abs")
+copysign = binary("copysign")
+fmod = binary("fmod")
+remainder = binary("remainder")
 
 
 floor = cast(
@@ -360,19 +339,11 @@ def isclose(
 
 # -- beyond math: the op table's other scalar functions -----------------------
 
-maximum = binary(
-    "maximum",
-    "maximum",
-    "The larger of ``a`` and ``b`` (nan if either is); a tie splits the gradient.",
-)
-minimum = binary(
-    "minimum",
-    "minimum",
-    "The smaller of ``a`` and ``b`` (nan if either is); a tie splits the gradient.",
-)
-sign = unary("sign", "sign", "-1, 0 or 1 (nan at nan); derivative 0.")
-relu = unary("relu", "relu", "``max(0, x)``; derivative 1 above 0, else 0.")
-sigmoid = unary("sigmoid", "sigmoid", "``1 / (1 + e**-x)``; derivative ``s(1 - s)``.")
+maximum = binary("maximum")
+minimum = binary("minimum")
+sign = unary("sign")
+relu = unary("relu")
+sigmoid = unary("sigmoid")
 
 _CLAMP: Op = OPS["clamp"]
 

@@ -64,10 +64,54 @@ def _copysign_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
 
 
 ENTRIES = [
-    Op("abs", "abs", UNARY, abs, _abs_grad),
-    Op("floordiv", "//", BINARY, ieee.floordiv, _floordiv_grads),
-    Op("mod", "%", BINARY, ieee.mod, _mod_grads),
-    Op("fmod", "fmod", BINARY, ieee.fmod, _fmod_grads),
-    Op("remainder", "remainder", BINARY, ieee.remainder, _remainder_grads),
-    Op("copysign", "copysign", BINARY, _copysign, _copysign_grads),
+    Op("abs", "abs", UNARY, abs, _abs_grad, doc="Absolute value. ``d/dx = sign(x)``, 0 at 0."),
+    Op(
+        "floordiv",
+        "//",
+        BINARY,
+        ieee.floordiv,
+        _floordiv_grads,
+        doc="``a // b``, Python's floor division, as a float. Derivative 0 (piecewise constant).",
+    ),
+    Op(
+        "mod",
+        "%",
+        BINARY,
+        ieee.mod,
+        _mod_grads,
+        doc="``a % b``, with the sign of ``b`` as Python's. ``d/da = 1``, ``d/db = -(a // b)``.",
+    ),
+    Op(
+        "fmod",
+        "fmod",
+        BINARY,
+        ieee.fmod,
+        _fmod_grads,
+        doc=(
+            "C's ``fmod``: ``a - trunc(a/b) b``, with the sign of ``a``; nan for ``b = 0`` or "
+            "infinite ``a``. ``d/da = 1``, ``d/db = -trunc(a/b)``."
+        ),
+    ),
+    Op(
+        "remainder",
+        "remainder",
+        BINARY,
+        ieee.remainder,
+        _remainder_grads,
+        doc=(
+            "IEEE remainder ``a - n b``, ``n`` the nearest integer to ``a/b`` (ties to even); nan "
+            "for ``b = 0``. ``d/da = 1``, ``d/db = -n``."
+        ),
+    ),
+    Op(
+        "copysign",
+        "copysign",
+        BINARY,
+        _copysign,
+        _copysign_grads,
+        doc=(
+            "``|a|`` with the sign of ``b``; a nan ``b`` counts as positive. ``d/da = ±1`` (0 at "
+            "0), ``d/db = 0``."
+        ),
+    ),
 ]

@@ -28,6 +28,8 @@ class Op:
         arity: ``UNARY``, ``BINARY`` or ``VARIADIC``.
         forward: The op on floats (see :mod:`tinygrad_lite.ops` for signatures).
         local_grads: The local derivative(s); works on floats and on Values.
+        doc: What the op computes and its derivative, in a sentence or two:
+            the docstring of its Value method and ``tinygrad_lite.math`` function.
         kernel: The engine's backward step for this op, generated from
             ``local_grads`` on first use (None until then).
         derived: Everything else generated from ``forward`` and
@@ -38,13 +40,14 @@ class Op:
     follows the new rule.
     """
 
-    __slots__ = ("arity", "derived", "forward", "kernel", "local_grads", "name", "symbol")
+    __slots__ = ("arity", "derived", "doc", "forward", "kernel", "local_grads", "name", "symbol")
 
     name: str
     symbol: str
     arity: int
     forward: Callable[..., float]
     local_grads: Callable[..., Any]
+    doc: str
     kernel: Callable[[Any], None] | None
     derived: dict[Any, Any]
 
@@ -55,12 +58,14 @@ class Op:
         arity: int,
         forward: Callable[..., float],
         local_grads: Callable[..., Any],
+        doc: str = "",
     ) -> None:
         self.name = name
         self.symbol = symbol
         self.arity = arity
         self.forward = forward
         self.local_grads = local_grads
+        self.doc = doc
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)

@@ -82,14 +82,59 @@ def _relu_grad(x: Any, out: Any) -> float:
 
 
 ENTRIES = [
-    Op("add", "+", BINARY, add, _add_grads),
-    Op("sub", "-", BINARY, sub, _sub_grads),
-    Op("mul", "*", BINARY, mul, _mul_grads),
-    Op("div", "/", BINARY, ieee.ieee_div, _div_grads),
-    Op("pow", "**", BINARY, ieee.ieee_pow, _pow_grads),
-    Op("neg", "-", UNARY, lambda x: -x, _neg_grad),
-    Op("exp", "exp", UNARY, ieee.exp, _exp_grad),
-    Op("log", "log", UNARY, ieee.log, _log_grad),
-    Op("tanh", "tanh", UNARY, math.tanh, _tanh_grad),
-    Op("relu", "relu", UNARY, ieee.relu, _relu_grad),
+    Op("add", "+", BINARY, add, _add_grads, doc="``a + b``. ``d/da = d/db = 1``."),
+    Op("sub", "-", BINARY, sub, _sub_grads, doc="``a - b``. ``d/da = 1``, ``d/db = -1``."),
+    Op("mul", "*", BINARY, mul, _mul_grads, doc="``a * b``. ``d/da = b``, ``d/db = a``."),
+    Op(
+        "div",
+        "/",
+        BINARY,
+        ieee.ieee_div,
+        _div_grads,
+        doc="``a / b``, IEEE: ``1/0`` is inf, ``0/0`` nan. ``d/da = 1/b``, ``d/db = -a/b**2``.",
+    ),
+    Op(
+        "pow",
+        "**",
+        BINARY,
+        ieee.ieee_pow,
+        _pow_grads,
+        doc=(
+            "``a ** b`` as floats: ``(-8) ** (1/3)`` is nan, ``0 ** -1`` inf, never an error. "
+            "``d/da = b a**(b-1)``, ``d/db = a**b log a`` (0 at ``a = 0``)."
+        ),
+    ),
+    Op("neg", "-", UNARY, lambda x: -x, _neg_grad, doc="``-x``. ``d/dx = -1``."),
+    Op(
+        "exp",
+        "exp",
+        UNARY,
+        ieee.exp,
+        _exp_grad,
+        doc="``e**x``; ``exp(1000)`` is inf. ``d/dx = e**x``.",
+    ),
+    Op(
+        "log",
+        "log",
+        UNARY,
+        ieee.log,
+        _log_grad,
+        doc="Natural logarithm: ``log(0) = -inf``, nan below 0. ``d/dx = 1/x``.",
+    ),
+    Op(
+        "tanh",
+        "tanh",
+        UNARY,
+        math.tanh,
+        _tanh_grad,
+        doc="Hyperbolic tangent. ``d/dx = 1 - tanh(x)**2``.",
+    ),
+    Op(
+        "relu",
+        "relu",
+        UNARY,
+        ieee.relu,
+        _relu_grad,
+        doc="``max(0, x)``. ``d/dx`` is 1 above 0, else 0 (0 at 0, as in PyTorch).",
+    ),
 ]

@@ -63,12 +63,78 @@ def _clamp_grads(args: Sequence[Any], out: Any) -> list[float]:
 
 
 ENTRIES = [
-    Op("floor", "floor", UNARY, ieee.floor, _constant_grad),
-    Op("ceil", "ceil", UNARY, ieee.ceil, _constant_grad),
-    Op("trunc", "trunc", UNARY, ieee.trunc, _constant_grad),
-    Op("round", "round", UNARY, ieee.round_half_even, _constant_grad),
-    Op("sign", "sign", UNARY, ieee.sign, _constant_grad),
-    Op("maximum", "max", BINARY, ieee.maximum, _maximum_grads),
-    Op("minimum", "min", BINARY, ieee.minimum, _minimum_grads),
-    Op("clamp", "clamp", VARIADIC, ieee.clamp, _clamp_grads),
+    Op(
+        "floor",
+        "floor",
+        UNARY,
+        ieee.floor,
+        _constant_grad,
+        doc="The largest integer ``<= x``, as a float. Derivative 0 (nan at nan).",
+    ),
+    Op(
+        "ceil",
+        "ceil",
+        UNARY,
+        ieee.ceil,
+        _constant_grad,
+        doc="The smallest integer ``>= x``, as a float. Derivative 0 (nan at nan).",
+    ),
+    Op(
+        "trunc",
+        "trunc",
+        UNARY,
+        ieee.trunc,
+        _constant_grad,
+        doc="``x`` rounded toward 0, as a float. Derivative 0 (nan at nan).",
+    ),
+    Op(
+        "round",
+        "round",
+        UNARY,
+        ieee.round_half_even,
+        _constant_grad,
+        doc="``x`` rounded half to even, as ``torch.round``. Derivative 0 (nan at nan).",
+    ),
+    Op(
+        "sign",
+        "sign",
+        UNARY,
+        ieee.sign,
+        _constant_grad,
+        doc="-1, 0 or 1 (nan at nan). Derivative 0.",
+    ),
+    Op(
+        "maximum",
+        "max",
+        BINARY,
+        ieee.maximum,
+        _maximum_grads,
+        doc=(
+            "The larger of ``a`` and ``b`` (nan if either is). The gradient goes to the larger; a "
+            "tie sends half to each."
+        ),
+    ),
+    Op(
+        "minimum",
+        "min",
+        BINARY,
+        ieee.minimum,
+        _minimum_grads,
+        doc=(
+            "The smaller of ``a`` and ``b`` (nan if either is). The gradient goes to the smaller; "
+            "a tie sends half to each."
+        ),
+    ),
+    Op(
+        "clamp",
+        "clamp",
+        VARIADIC,
+        ieee.clamp,
+        _clamp_grads,
+        doc=(
+            "``x`` limited to ``[low, high]``, as ``torch.clamp``. The gradient goes to ``x`` on "
+            "the closed interval, to ``low`` below it, to ``high`` above it; ``low > high`` gives "
+            "``high``."
+        ),
+    ),
 ]

@@ -64,10 +64,63 @@ def _hypot_grads(args: Sequence[Any], out: Any) -> list[Any]:
 
 
 ENTRIES = [
-    Op("total", "sum", VARIADIC, ieee.total, _ones),
-    Op("fsum", "fsum", VARIADIC, ieee.fsum, _ones),
-    Op("prod", "prod", VARIADIC, ieee.prod, _prod_grads),
-    Op("dot", "dot", VARIADIC, ieee.dot, _dot_grads),
-    Op("logsumexp", "logsumexp", VARIADIC, ieee.logsumexp, _logsumexp_grads),
-    Op("hypot", "hypot", VARIADIC, ieee.hypot, _hypot_grads),
+    Op(
+        "total",
+        "sum",
+        VARIADIC,
+        ieee.total,
+        _ones,
+        doc=(
+            "``x1 + ... + xn`` as one node, equal to the chain of ``+`` to the last bit. ``d/dx_i "
+            "= 1``."
+        ),
+    ),
+    Op(
+        "fsum",
+        "fsum",
+        VARIADIC,
+        ieee.fsum,
+        _ones,
+        doc="The correctly rounded sum, as ``math.fsum``. ``d/dx_i = 1``.",
+    ),
+    Op(
+        "prod",
+        "prod",
+        VARIADIC,
+        ieee.prod,
+        _prod_grads,
+        doc="``x1 * ... * xn``. ``d/dx_i`` is the product of the others.",
+    ),
+    Op(
+        "dot",
+        "dot",
+        VARIADIC,
+        ieee.dot,
+        _dot_grads,
+        doc=(
+            "``b + w1*x1 + ... + wn*xn`` (operands ``w1..wn, x1..xn[, b]``), a neuron's weighted "
+            "sum as one node. ``d/dw_i = x_i``, ``d/dx_i = w_i``, ``d/db = 1``."
+        ),
+    ),
+    Op(
+        "logsumexp",
+        "logsumexp",
+        VARIADIC,
+        ieee.logsumexp,
+        _logsumexp_grads,
+        doc=(
+            "``log(e**x1 + ... + e**xn)``, stable for any magnitude. ``d/dx_i = e**(x_i - out)``, "
+            "the softmax."
+        ),
+    ),
+    Op(
+        "hypot",
+        "hypot",
+        VARIADIC,
+        ieee.hypot,
+        _hypot_grads,
+        doc=(
+            "``sqrt(x1**2 + ... + xn**2)`` without overflow. ``d/dx_i = x_i/out``, 0 at the origin."
+        ),
+    ),
 ]
