@@ -28,7 +28,7 @@ from ..custom import _REGISTERED, CustomOp
 from ..engine import Value, apply_op
 from ..numeric import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
-from .domains import OP_INPUTS, domains
+from .domains import OP_INPUTS, point_strategy
 from .kinks import Hazard, find_hazard
 
 __all__ = [
@@ -263,7 +263,7 @@ def _copy(tally: SearchReport) -> SearchReport:
 def check_gradients(
     f: Callable[..., Any],
     *,
-    inputs: int | Sequence[Any] | None = None,
+    inputs: int | Sequence[Any] | st.SearchStrategy[Any] | None = None,
     order: int = 1,
     max_examples: int | None = None,
     eps: float = 1e-6,
@@ -290,7 +290,8 @@ def check_gradients(
             plain number counts as a constant).
         inputs: How many inputs, each drawn from ``[-10, 10]``; or one domain
             per input, a ``(low, high)`` pair or a hypothesis strategy of
-            floats. None: the number of ``f``'s positional parameters.
+            floats; or a strategy of whole points (tuples). None: the number
+            of ``f``'s positional parameters.
         order: 1 for gradients, 2 for gradients and the Hessian.
         max_examples: How many points to compare (rejected ones not
             counted); None: the hypothesis profile's ``max_examples``.
@@ -313,7 +314,7 @@ def check_gradients(
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}: {f!r}")
     order = _check_order(order)
-    strategy = st.tuples(*domains(inputs, _positional_count(f)))
+    strategy = point_strategy(inputs, _positional_count(f))
 
     def function(*xs: Value) -> Value:
         return _as_value(f(*xs))
@@ -404,7 +405,7 @@ def _number(x: Any) -> float:
 def check_op(
     op: str | Op | CustomOp,
     *,
-    inputs: int | Sequence[Any] | None = None,
+    inputs: int | Sequence[Any] | st.SearchStrategy[Any] | None = None,
     order: int = 2,
     max_examples: int | None = None,
     eps: float = 1e-6,
@@ -428,9 +429,9 @@ def check_op(
     Args:
         op: A custom op (from :func:`~tinygrad_lite.custom_op`), an
             :class:`~tinygrad_lite.ops.Op` or an op's name.
-        inputs: One domain per argument, or the argument count (each in
-            ``[-10, 10]``); None: the built-in op's domain, or ``[-10, 10]``
-            for each argument of a custom op.
+        inputs: One domain per argument, the argument count (each in
+            ``[-10, 10]``) or a strategy of whole points; None: the built-in
+            op's domain, or ``[-10, 10]`` for each argument of a custom op.
         order: 2 (first and second derivatives) or 1.
         max_examples: How many points to compare; None: the hypothesis
             profile's ``max_examples``.
@@ -448,13 +449,11 @@ def check_op(
     """
     entry, count = _resolve(op)
     order = _check_order(order)
-    strategy: st.SearchStrategy[tuple[float, ...]]
     if inputs is None and entry.name in OP_INPUTS and entry.name not in _REGISTERED:
-        strategy = OP_INPUTS[entry.name]
-    else:
-        if inputs is None and count is None:
-            raise TypeError(f"check_op({entry.name!r}): give inputs=n for this variadic op")
-        strategy = st.tuples(*domains(inputs, count))
+        inputs = OP_INPUTS[entry.name]
+    elif inputs is None and count is None:
+        raise TypeError(f"check_op({entry.name!r}): give inputs=n for this variadic op")
+    strategy = point_strategy(inputs, count)
 
     def function(*xs: Value) -> Value:
         result: Value = apply_op(entry, *xs)

@@ -25,6 +25,7 @@ __all__ = [
     "domain",
     "domains",
     "off_the_jumps",
+    "point_strategy",
     "reals",
 ]
 
@@ -99,6 +100,13 @@ def domains(inputs: Any, count: int | None = None) -> list[st.SearchStrategy[flo
     if not inputs:
         raise ValueError("inputs must name at least one domain, got an empty sequence")
     return [domain(spec, f"inputs[{i}]") for i, spec in enumerate(inputs)]
+
+
+def point_strategy(inputs: Any, count: int | None = None) -> st.SearchStrategy[tuple[float, ...]]:
+    """Whole points: ``inputs`` as for :func:`domains`, or a strategy of tuples as it is."""
+    if isinstance(inputs, st.SearchStrategy):
+        return inputs
+    return st.tuples(*domains(inputs, count))
 
 
 def _variadic(

@@ -16,10 +16,11 @@ neither is a wrong derivative:
 :func:`find_hazard` detects both from the graph itself. It records ``f`` at
 ``x`` and at ``x ± h`` along every input, and compares the three graphs node
 by node: their shape (an ``if`` in Python code changes which ops are
-recorded), the *branch* each piecewise op takes (:data:`BRANCH_KEYS`), and
-how far each op's operands are from its pole compared with how far they move
-(:data:`POLE_DISTANCES`). A custom op is opaque: only its result is seen, so
-only a non-finite value rejects a point inside it.
+recorded), the *branch* each piecewise op takes (:data:`BRANCH_KEYS`,
+:data:`CROSSINGS`), and how far each op's operands are from its pole
+compared with how far they move (:data:`POLE_DISTANCES`). A custom op is
+opaque: only its result is seen, so only a non-finite value rejects a point
+inside it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ..ops import ieee
 
 __all__ = [
     "BRANCH_KEYS",
+    "CROSSINGS",
     "POLE_DISTANCES",
     "POLE_MARGIN",
     "Hazard",
@@ -97,10 +99,10 @@ def _clamp_key(args: Sequence[float]) -> Hashable:
     return _side(x - low), _side(x - high), _side(low - high)
 
 
-def _atan2_key(args: Sequence[float]) -> Hashable:
-    # atan2 jumps by 2 pi where y changes sign left of the origin (x < 0)
-    y, x = args
-    return _side(y) if not x >= 0.0 else 0
+def _atan2_crosses(here: Sequence[float], there: Sequence[float]) -> bool:
+    # atan2 jumps by 2 pi across its cut, the ray y = 0, x <= 0: where y changes
+    # sign left of the origin. Across y = 0 right of it, atan2 is smooth.
+    return _side(here[0]) != _side(there[0]) and not (here[1] > 0.0 and there[1] > 0.0)
 
 
 def _first_sign(args: Sequence[float]) -> Hashable:
@@ -150,7 +152,6 @@ BRANCH_KEYS: dict[str, Callable[[Sequence[float]], Hashable]] = {
     "acos": _interval_key,
     "atanh": _interval_key,
     "tan": _tan_period,
-    "atan2": _atan2_key,
 }
 """Per piecewise op: the branch its operands select, a hashable key.
 
@@ -158,6 +159,14 @@ Two points with different keys lie on different pieces of the op, so a
 difference quotient between them straddles a kink, a jump, a pole or the
 edge of the op's domain. The keys reuse the ops' own float functions
 (``floor``'s key is ``floor(x)``, ``%``'s the quotient its rule uses).
+"""
+
+CROSSINGS: dict[str, Callable[[Sequence[float], Sequence[float]], bool]] = {
+    "atan2": _atan2_crosses,
+}
+"""Per op whose pieces no key can name: whether two operand lists lie on different sides.
+
+``atan2``'s plane minus its cut is one piece, yet crossing the cut jumps.
 """
 
 
@@ -279,7 +288,7 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
     Records ``f`` at ``point`` and at ``point ± eps`` along each input (the
     points a gradient check evaluates), then looks for, in this order: a
     non-finite result, a graph whose shape changed, an op whose branch key
-    (:data:`BRANCH_KEYS`) differs from the centre's, and an op whose operands
+    (:data:`BRANCH_KEYS`, :data:`CROSSINGS`) differs from the centre's, and an op whose operands
     are within :data:`POLE_MARGIN` steps of its pole (:data:`POLE_DISTANCES`).
 
     Args:
@@ -323,6 +332,9 @@ def _branch_change(centre: _Trace, side: _Trace, i: int) -> Hazard | None:
     for name, here, there in zip(centre.ops, centre.operands, side.operands, strict=True):
         key = BRANCH_KEYS.get(name)
         if key is not None and key(here) != key(there):
+            return Hazard("kink", name, i)
+        crosses = CROSSINGS.get(name)
+        if crosses is not None and crosses(here, there):
             return Hazard("kink", name, i)
     return None
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ..engine import Value
 from .checks import _as_value, _positional_count
-from .domains import DEFAULT_DOMAIN, domain, domains
+from .domains import DEFAULT_DOMAIN, domain, point_strategy
 from .kinks import find_hazard
 
 __all__ = ["points", "values"]
@@ -26,7 +26,7 @@ __all__ = ["points", "values"]
 def points(
     f: Callable[..., Any] | None = None,
     *,
-    inputs: int | Sequence[Any] | None = None,
+    inputs: int | Sequence[Any] | st.SearchStrategy[Any] | None = None,
     eps: float = 1e-6,
 ) -> st.SearchStrategy[tuple[float, ...]]:
     """Points of a domain, away from the kinks and poles that ``f`` actually hits.
@@ -41,14 +41,15 @@ def points(
         f: The function the points are for, called as
             ``f(Value(x_1), ..., Value(x_n))``; or None.
         inputs: How many inputs, each in ``[-10, 10]``; or one domain per
-            input, a ``(low, high)`` pair or a strategy of floats. None: the
-            number of ``f``'s positional parameters.
+            input, a ``(low, high)`` pair or a strategy of floats; or a
+            strategy of whole points. None: the number of ``f``'s positional
+            parameters.
         eps: The step that must not cross a kink.
 
     Returns:
         A strategy for tuples of floats, one per input.
     """
-    strategy = st.tuples(*domains(inputs, None if f is None else _positional_count(f)))
+    strategy = point_strategy(inputs, None if f is None else _positional_count(f))
     if f is None:
         return strategy
 
