@@ -134,7 +134,7 @@ class GradientMismatchError(GradcheckError):
 
 
 def _name(f: Callable[..., Any]) -> str:
-    return getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f)
+    return getattr(f, "__name__", None) or repr(f)
 
 
 def _as_value(result: Any) -> Value:
