@@ -109,6 +109,12 @@ def _first_sign(args: Sequence[float]) -> Hashable:
     return _side(args[0])
 
 
+def _base_sign(args: Sequence[float]) -> Hashable:
+    # a**b for a < 0 is nan unless b is whole; x**2, x**3 are smooth through 0
+    a, b = args
+    return 0 if math.isfinite(b) and b.is_integer() else _side(a)
+
+
 def _difference_sign(args: Sequence[float]) -> Hashable:
     return _side(args[0] - args[1])
 
@@ -140,7 +146,7 @@ BRANCH_KEYS: dict[str, Callable[[Sequence[float]], Hashable]] = {
     "remainder": _quotient_key(ieee.round_half_even),
     # where a pole or a domain's edge is crossed, the piece changes too
     "div": lambda args: _side(args[1]),
-    "pow": _first_sign,
+    "pow": _base_sign,
     "log": _first_sign,
     "log2": _first_sign,
     "log10": _first_sign,
@@ -286,8 +292,8 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
     """Why central differences of step ``eps`` cannot be trusted at ``point``, or None.
 
     Records ``f`` at ``point`` and at ``point ± eps`` along each input (the
-    points a gradient check evaluates), then looks for, in this order: a
-    non-finite result, a graph whose shape changed, an op whose branch key
+    points a gradient check evaluates), then looks for, in this order: an op
+    exactly at its pole, a non-finite result, a graph whose shape changed, an op whose branch key
     (:data:`BRANCH_KEYS`, :data:`CROSSINGS`) differs from the centre's, and an op whose operands
     are within :data:`POLE_MARGIN` steps of its pole (:data:`POLE_DISTANCES`).
 
@@ -300,11 +306,11 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
         The first :class:`Hazard` found, or None when the point is safe.
     """
     centre = trace(f, point)
-    if not math.isfinite(centre.output):
-        return Hazard("undefined", _first_undefined(centre), None)
     hazard = _pole_at(centre, None, None)
     if hazard is not None:
         return hazard
+    if not math.isfinite(centre.output):
+        return Hazard("undefined", _first_undefined(centre), None)
     for i in range(len(point)):
         for direction in (1.0, -1.0):
             moved = list(point)
