@@ -17,7 +17,7 @@ import inspect
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypothesis import HealthCheck, given, reject, settings
@@ -26,7 +26,7 @@ from hypothesis.errors import Unsatisfiable
 
 from ..custom import _REGISTERED, CustomOp
 from ..engine import Value, apply_op
-from ..numeric import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from ..numeric import GradcheckEntry, GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
 from .domains import OP_INPUTS, point_strategy
 from .kinks import Hazard, find_hazard
@@ -202,25 +202,27 @@ def _search(
     hint: Callable[[GradcheckReport], str] | None = None,
 ) -> SearchReport:
     tally = SearchReport(name, order)
-    failed_after: list[SearchReport] = []
+    # The tally as it stood at the first failure: shrinking runs more points,
+    # which the report does not count.
+    at_failure: list[SearchReport] = []
 
     def examine(point: tuple[float, ...]) -> None:
         hazard = find_hazard(function, point, eps)
         if hazard is not None:
-            if not failed_after:
+            if not at_failure:
                 tally.count(hazard)
             reject()
         if extra_check is not None:
             extra_check(point)
         for report in _compare(function, point, order, eps, atol, rtol):
             if not report:
-                if not failed_after:
-                    failed_after.append(_copy(tally))
+                if not at_failure:
+                    at_failure.append(replace(tally, rejected_by_op=Counter(tally.rejected_by_op)))
                 raise _MismatchFoundError(report)
-            if not failed_after:
-                used = [e.abs_error / (atol + rtol * abs(e.numeric)) for e in report]
+            if not at_failure:
+                used = [_tolerance_used(entry, atol, rtol) for entry in report]
                 tally.tolerance_used = max(tally.tolerance_used, *used)
-        if not failed_after:
+        if not at_failure:
             tally.examples += 1
 
     options: dict[str, Any] = {
@@ -238,7 +240,7 @@ def _search(
         run()
     except _MismatchFoundError as found:
         detail = hint(found.report) if hint is not None else ""
-        raise GradientMismatchError(found.report, name, failed_after[0], detail) from None
+        raise GradientMismatchError(found.report, name, at_failure[0], detail) from None
     except Unsatisfiable:
         raise ValueError(
             f"{name}: no point of the domain could be checked ({tally}); give inputs a "
@@ -247,17 +249,12 @@ def _search(
     return tally
 
 
-def _copy(tally: SearchReport) -> SearchReport:
-    return SearchReport(
-        tally.function,
-        tally.order,
-        tally.examples,
-        tally.rejected_at_kinks,
-        tally.rejected_at_poles,
-        tally.rejected_undefined,
-        Counter(tally.rejected_by_op),
-        tally.tolerance_used,
-    )
+def _tolerance_used(entry: GradcheckEntry, atol: float, rtol: float) -> float:
+    """``|analytic - numeric| / (atol + rtol |numeric|)``: 1 is the edge of failing."""
+    allowed = atol + rtol * abs(entry.numeric)
+    if allowed == 0.0:
+        return 0.0 if entry.abs_error == 0.0 else math.inf
+    return entry.abs_error / allowed
 
 
 def check_gradients(
@@ -284,6 +281,12 @@ def check_gradients(
 
         def test_my_function():
             check_gradients(my_function, inputs=2)
+
+    It runs a hypothesis search of its own, so inside a ``@given`` test use
+    :func:`assert_gradients_match` instead (hypothesis refuses nested
+    searches unless the outer test suppresses ``HealthCheck.nested_given``).
+    The search keeps no example database: the hypothesis profile's other
+    settings (``derandomize``, ``max_examples``) apply.
 
     Args:
         f: Called as ``f(Value(x_1), ..., Value(x_n))``; returns a Value (a
