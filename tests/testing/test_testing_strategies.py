@@ -22,6 +22,8 @@ from tinygrad_lite.testing import (
     values,
 )
 
+QUICK = settings(max_examples=20, database=None)
+
 
 def kinked(x: Value, y: Value) -> Value:
     return abs(x - y) + tlmath.floor(x) * y + 1.0 / y
@@ -38,8 +40,8 @@ def test_points_keep_clear_of_the_kinks_the_function_hits(point: tuple[float, fl
 
 def test_points_without_a_function_are_the_whole_domain() -> None:
     # the kink at 0 is the simplest point; without f it is not avoided
-    assert find(points(inputs=[(-1, 1)]), lambda p: True) == (0.0,)
-    assert find(points(abs, inputs=[(-1, 1)]), lambda p: True) != (0.0,)
+    assert find(points(inputs=[(-1, 1)]), lambda p: True, settings=QUICK) == (0.0,)
+    assert find(points(abs, inputs=[(-1, 1)]), lambda p: True, settings=QUICK) != (0.0,)
 
 
 def test_assert_gradients_match_rejects_kink_points_instead_of_failing() -> None:
@@ -123,6 +125,6 @@ def test_expressions_refuse_unknown_ops() -> None:
 
 
 def test_points_keep_away_from_poles_by_a_margin() -> None:
-    (x,) = find(points(lambda x: 1.0 / x, inputs=[(0, 1)]), lambda p: True)
+    (x,) = find(points(lambda x: 1.0 / x, inputs=[(0, 1)]), lambda p: True, settings=QUICK)
     assert x >= 1e-3  # 1000 steps of 1e-6 from the pole
     assert math.isfinite(1.0 / x)
