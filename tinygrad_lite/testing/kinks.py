@@ -40,7 +40,6 @@ __all__ = [
     "POLE_MARGIN",
     "Hazard",
     "find_hazard",
-    "trace",
 ]
 
 POLE_MARGIN = 1000.0
@@ -252,7 +251,7 @@ class _Trace:
     ops: list[str]
 
 
-def trace(f: Callable[..., Any], point: Sequence[float]) -> _Trace:
+def _record(f: Callable[..., Any], point: Sequence[float]) -> _Trace:
     """Evaluate ``f`` on fresh leaves at ``point`` and record its graph node by node."""
     leaves = [Value(x) for x in point]
     result = f(*leaves)
@@ -293,9 +292,10 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
 
     Records ``f`` at ``point`` and at ``point ± eps`` along each input (the
     points a gradient check evaluates), then looks for, in this order: an op
-    exactly at its pole, a non-finite result, a graph whose shape changed, an op whose branch key
-    (:data:`BRANCH_KEYS`, :data:`CROSSINGS`) differs from the centre's, and an op whose operands
-    are within :data:`POLE_MARGIN` steps of its pole (:data:`POLE_DISTANCES`).
+    exactly at its pole, a non-finite result, a graph whose shape changed,
+    an op whose branch (:data:`BRANCH_KEYS`, :data:`CROSSINGS`) differs from
+    the centre's, and an op whose operands are within :data:`POLE_MARGIN`
+    steps of its pole (:data:`POLE_DISTANCES`).
 
     Args:
         f: Called as ``f(Value(x_1), ..., Value(x_n))``.
@@ -305,7 +305,7 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
     Returns:
         The first :class:`Hazard` found, or None when the point is safe.
     """
-    centre = trace(f, point)
+    centre = _record(f, point)
     hazard = _pole_at(centre, None, None)
     if hazard is not None:
         return hazard
@@ -315,7 +315,7 @@ def find_hazard(f: Callable[..., Any], point: Sequence[float], eps: float) -> Ha
         for direction in (1.0, -1.0):
             moved = list(point)
             moved[i] += direction * eps
-            side = trace(f, moved)
+            side = _record(f, moved)
             if not math.isfinite(side.output):
                 return Hazard("undefined", _first_undefined(side), i)
             if side.shape != centre.shape:
