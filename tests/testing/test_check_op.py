@@ -40,7 +40,8 @@ def test_a_wrong_rule_is_caught_and_shrunk(scratch: list[CustomOp]) -> None:
     with pytest.raises(GradientMismatchError) as caught:
         check_op(cube)
     (x,) = caught.value.point
-    assert x in (-1.0, 2.0), caught.value.point  # the simplest floats where 3x != 3x**2
+    # 0 and 1 pass; hypothesis stops at the next simplest floats, 2 or 0.5 (or -1)
+    assert x in (2.0, 0.5, -1.0), caught.value.point
     assert "dy/dx0" in str(caught.value) and "FAIL" in str(caught.value)
 
 
