@@ -76,7 +76,8 @@ def main() -> None:
     expanded = draw_graph(out, expand=True, parameters=[*weights, bias])
     written.append(save(expanded, DOCS / "neuron_dot_expanded.png", scale=SCALE))
 
-    # A small MLP's squared-error loss: boxes per layer and neuron, then summarized.
+    # A small MLP's squared-error loss: laid out as a network (layers as columns,
+    # neurons in model order, w0, w1, ..., b), then summarized.
     model = MLP(2, [4, 4, 1], seed=0)
     prediction = model([1.0, -2.0])
     prediction = prediction[0] if isinstance(prediction, list) else prediction
@@ -85,7 +86,7 @@ def main() -> None:
     loss.backward()
     summary = draw_graph(loss, cluster=model, max_nodes=40)
     written.append(save(summary, DOCS / "mlp_summary.png", scale=SCALE))
-    small = MLP(2, [2, 1], seed=0)
+    small = MLP(2, [3, 2, 1], seed=0)
     prediction = small([1.0, -2.0])
     prediction = prediction[0] if isinstance(prediction, list) else prediction
     small_loss = (prediction - 1.0) ** 2
@@ -98,7 +99,7 @@ def main() -> None:
     x, w, b = Value(1.0, "x"), Value(-2.0, "w"), Value(0.5, "b")
     o = (x * w + b).tanh()
     o.label = "o"
-    frames = backward_steps(o)
+    frames = backward_steps(o, parameters=[w, b])
     written.append(save_animation(frames, DOCS / "backward_steps.gif", seconds_per_frame=0.8))
     for path in written:
         print(path.relative_to(DOCS.parent))
@@ -122,11 +123,12 @@ def _screenshot(page: Path, target: Path, x1_id: int) -> Path | None:
         return None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=list(BROWSER_FLAGS))
-        tab = browser.new_page(viewport={"width": 1280, "height": 760}, device_scale_factor=1)
+        # A projector's 1280 x 800: the graph fits the window on load.
+        tab = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
         tab.goto(page.resolve().as_uri())
         tab.evaluate("window.tinygradLite.toEnd()")
         tab.click(f"#tl-node-{x1_id}")
-        tab.screenshot(path=str(target), full_page=True)
+        tab.screenshot(path=str(target))
         browser.close()
     return target
 

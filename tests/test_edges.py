@@ -1,4 +1,4 @@
-"""Engine edges (issue 18, item 7): the README's convention table, both backward modes
+"""Engine edges: the README's convention table, both backward modes
 agreeing at edge values, and edge inputs (sNaN, numpy bools)."""
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 3.0, INF, -INF, NAN, 5e-324, -1e-320, 
 
 
 def same(a: float, b: float) -> bool:
-    return a == b or (math.isnan(a) and math.isnan(b))
+    """Equal to the last bit a float shows: nan is nan, and the sign of zero counts."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
 def gradients(function: Callable[..., Value], args: list[float]) -> tuple[float, list[float]]:
@@ -97,7 +100,7 @@ TABLE: list[tuple[str, Callable[..., Value], list[float], float, list[float]]] =
     ("clamp below", clamp, [-1.0, 0.0, 1.0], 0.0, [0.0, 1.0, 0.0]),
     ("clamp, low > high", clamp, [0.5, 2.0, 1.0], 1.0, [0.0, 0.0, 1.0]),
     ("copysign(2, -1)", lambda x, y: x.copysign(y), [2.0, -1.0], -2.0, [-1.0, 0.0]),
-    ("copysign(0, -1)", lambda x, y: x.copysign(y), [0.0, -1.0], -0.0, [0.0, 0.0]),
+    ("copysign(0, -1)", lambda x, y: x.copysign(y), [0.0, -1.0], -0.0, [-0.0, 0.0]),
     ("copysign(-2, nan)", lambda x, y: x.copysign(y), [-2.0, NAN], 2.0, [-1.0, 0.0]),
     ("maximum(nan, 1)", maximum, [NAN, 1.0], NAN, [NAN, NAN]),
     ("clamp(nan)", clamp, [NAN, 0.0, 1.0], NAN, [NAN, NAN, NAN]),

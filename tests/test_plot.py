@@ -129,6 +129,21 @@ def test_history_figure(tmp_path: Path) -> None:
     assert width > height > 100
 
 
+def test_history_ticks_are_whole_epochs() -> None:
+    history = History(
+        epochs=[1, 2, 3],
+        train_loss=[1.0, 0.5, 0.25],
+        test_loss=[1.1, 0.6, 0.4],
+        train_accuracy=[0.5, 0.8, 0.9],
+        test_accuracy=[0.4, 0.7, 0.85],
+    )
+    figure = plot.history(history)
+    for ax in figure.axes:
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
 def test_bad_path_and_resolution(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         plot.decision_boundary(Sign(), two_features(), tmp_path / "x.jpg")

@@ -104,15 +104,17 @@ def test_neuron_nodes_edges_and_labels() -> None:
     assert sorted(n for n in picture.nodes if "data" not in n) == ["*", "+", "tanh"]
 
 
-def test_every_value_picture_has_a_colour_legend() -> None:
+def test_every_value_picture_has_a_colour_legend_of_the_roles_it_shows() -> None:
     _x, w, b, y = neuron()
     picture = Picture(viz.draw_graph(y, parameters=[w, b]))
-    for role in ("input", "parameter", "constant", "output"):
+    for role in ("input", "parameter", "output"):
         assert role in picture.legend
+    assert "constant" not in picture.legend  # x*w + b has no constant
     assert picture.legend_fills["input"] == viz.INPUT_COLOR
     assert picture.legend_fills["parameter"] == viz.PARAMETER_COLOR
-    assert picture.legend_fills["constant"] == viz.CONSTANT_COLOR
     assert picture.legend_fills["output"] == viz.OUTPUT_COLOR
+    with_constant = Picture(viz.draw_graph(y * 2))
+    assert with_constant.legend_fills["constant"] == viz.CONSTANT_COLOR
 
 
 def test_non_commutative_ops_mark_their_operands() -> None:
@@ -395,6 +397,10 @@ def test_draw_calls_reproduces_figure_2() -> None:
     assert all(fill[node] == "#e06666" for node in twice)
     assert fill[picture.with_text("naive_fib(4)")[0]] == "none"
     assert "naive_fib(2)" in picture.caption
+    # fib(4) calls fib(2) twice, fib(1) three times and fib(0) twice: all are listed
+    for label in ("naive_fib(2) ×2", "naive_fib(1) ×3", "naive_fib(0) ×2"):
+        assert label in picture.caption
+    assert "naive_fib(3)" not in picture.caption and "naive_fib(4)" not in picture.caption
 
 
 def test_draw_calls_refuses_runaway_recursion() -> None:

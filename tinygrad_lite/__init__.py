@@ -9,6 +9,7 @@ the differentiable elementwise forms.
 """
 
 from . import math
+from .codegen import kernel_source, use_kernels
 from .custom import CustomOp, custom_op
 from .datasets import Dataset
 from .engine import (
@@ -221,6 +222,7 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jvp",
+    "kernel_source",
     "l2_penalty",
     "ldexp",
     "load_model",
@@ -254,5 +256,6 @@ __all__ = [
     "topological_order",
     "total",
     "trunc",
+    "use_kernels",
     "value_and_grad",
 ]

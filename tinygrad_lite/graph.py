@@ -26,10 +26,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import codegen
+from .codegen.inline import forward_source, local_sources
 from .engine import GRAPH_LOCK, Value, topological_order
-from .engine.walk import backpropagate as _backpropagate
-from .inline import forward_source, local_sources
-from .kernels import accumulate_into_none
+from .engine.backward import backpropagate as _backpropagate
 from .ops import BINARY, UNARY, VARIADIC, Op
 
 __all__ = ["Graph", "program"]
@@ -83,13 +83,15 @@ class Graph:
         if compiled is None:
             compiled = len(self.nodes) <= COMPILE_LIMIT
         self.compiled = compiled
-        self._forward: Callable[[], None]
-        self._backward: Callable[[float], None]
-        if compiled:
-            self._forward, self._backward = _generate(self.nodes, output)
-        else:
-            self._forward = self._interpret_forward
-            self._backward = self._interpret_backward
+        self._generated: tuple[Callable[[], None], Callable[[float], None]] | None = None
+
+    def _passes(self) -> tuple[Callable[[], None], Callable[[float], None]]:
+        """The generated passes (made on first use), or the interpreter's while kernels are off."""
+        if not (self.compiled and codegen.kernels_enabled()):
+            return self._interpret_forward, self._interpret_backward
+        if self._generated is None:
+            self._generated = _generate(self.nodes, self.output)
+        return self._generated
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -114,7 +116,7 @@ class Graph:
             if inputs is not None:
                 for leaf, number in zip(self.inputs, numbers, strict=True):
                     leaf.data = number
-            self._forward()
+            self._passes()[0]()
             return self.output.data
 
     def backward(self, grad: float = 1.0) -> None:
@@ -129,9 +131,11 @@ class Graph:
         with GRAPH_LOCK:
             for leaf in self._leaves:
                 current: Any = leaf.grad
-                if current is None:  # None counts as zero, as in torch
-                    leaf.grad = 0.0
-            self._backward(seed)
+                # None or zero: nothing received yet; -0.0 is the exact start
+                # (see engine.walk.backward_order)
+                if current is None or current == 0.0:
+                    leaf.grad = -0.0
+            self._passes()[1](seed)
 
     # -- interpreter fallback: the engine's own loops over recorded nodes --
 
@@ -150,11 +154,8 @@ class Graph:
 
     def _interpret_backward(self, grad: float) -> None:
         for node in self.operations:
-            node.grad = 0.0
-        try:
-            self.output.grad += grad
-        except TypeError:
-            accumulate_into_none(self.output, grad)
+            node.grad = -0.0
+        self.output.grad += grad
         _backpropagate(self.operations)
 
 
@@ -232,7 +233,7 @@ def _emit(
             expression = f"{function('F', op)}({', '.join(args)})"
         forward.append((i, f"    v{i} = {expression}"))
         forward.append((i, f"    N[{i}].data = v{i}"))
-        backward.append((i, f"    g{i} = 0.0"))
+        backward.append((i, f"    g{i} = -0.0"))
     out = index[output]
     backward.append((out, f"    g{out} += seed"))
     chain_rule: list[tuple[int, str]] = []

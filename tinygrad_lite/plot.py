@@ -168,10 +168,14 @@ def decision_boundary(
 
 
 def _curve(ax: Any, epochs: Sequence[int], train: Sequence[float], test: Sequence[float]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     marker = "o" if len(epochs) <= 30 else None
     ax.plot(epochs, train, label="train", color=_COLORS[0], marker=marker, ms=3)
     ax.plot(epochs, test, label="test", color=_COLORS[5], marker=marker, ms=3, ls="--")
     ax.set_xlabel("epoch")
+    # NOTE: epochs are whole numbers: no 1.5 or 2.5 ticks on a short run.
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
 

@@ -16,7 +16,7 @@ The package, one job per module:
 * :mod:`.value`: the node, the one place nodes are born, its arithmetic and
   Python protocols, pickling; :mod:`.methods`: the rest of the op set as
   methods; :mod:`.nary`: ``total``, ``dot``, ``logsumexp``;
-* :mod:`.walk`: the topological sort and the chain rule, under one lock;
+* :mod:`.backward`: the topological sort and the chain rule, under one lock;
   :mod:`.grads`: ``gradients()``, as ``torch.autograd.grad``;
 * :mod:`.checks`: reads of a Value's number, and ``detect_anomaly``;
   :mod:`.coerce`: which numbers are accepted.
@@ -42,6 +42,7 @@ Design notes (why it is fast):
 from __future__ import annotations
 
 from ..modes import detect_anomaly, is_grad_enabled, no_grad
+from .backward import GRAPH_LOCK, topological_order
 from .checks import GradientLostWarning
 from .grads import gradients
 from .nary import dot, logsumexp, total
@@ -51,7 +52,6 @@ from .nary import dot, logsumexp, total
 from .persist import restore_graph as _restore_graph  # noqa: F401
 from .persist import restore_leaf as _restore_leaf  # noqa: F401
 from .value import Value, apply_op
-from .walk import GRAPH_LOCK, topological_order
 
 __all__ = [
     "GRAPH_LOCK",

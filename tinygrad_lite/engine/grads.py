@@ -1,6 +1,6 @@
 """Derivatives without touching ``.grad``: :func:`gradients`, as ``torch.autograd.grad``.
 
-Sits on :mod:`.value` and :mod:`.walk`: it saves every ``.grad`` it could
+Sits on :mod:`.value` and :mod:`.backward`: it saves every ``.grad`` it could
 disturb, runs backward once per output under the graph lock, reads the
 inputs' gradients and puts everything back.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .backward import GRAPH_LOCK, topological_order
 from .value import Value
-from .walk import GRAPH_LOCK, topological_order
 
 __all__ = ["gradients"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..ops import BINARY, VARIADIC, Op, op_by_name
 from . import value as _value
-from .walk import topological_order
+from .backward import topological_order
 
 if TYPE_CHECKING:
     from .value import Value

@@ -1,6 +1,6 @@
 """The :class:`Value` node: how it is born, its arithmetic, and its Python protocols.
 
-Sits on the op table, :mod:`.walk` (its ``backward``), :mod:`.checks` and
+Sits on the op table, :mod:`.backward` (its ``backward``), :mod:`.checks` and
 :mod:`.coerce`; :mod:`.methods` gives it the rest of the op set. This module
 is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 :func:`_nary`).
@@ -8,30 +8,20 @@ is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, ClassVar, SupportsFloat
 
 from .. import modes
-from ..inline import MAX_UNROLLED, forward_source
-from ..kernels import accumulate_into_none
 from ..modes import SWITCHED
 from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
 from ..ops.generic import set_value_apply
 from . import persist
+from .backward import backward, topological_order
 from .checks import check_anomaly, data_read
 from .coerce import ACCEPTED, real_to_float
 from .coerce import number as _number
 from .methods import MathMethods
-from .walk import (
-    GRAPH_LOCK,
-    accumulate_graph,
-    backpropagate,
-    backpropagate_graph,
-    backward_order,
-    topological_order,
-)
 
 __all__ = ["Value", "apply_op"]
 
@@ -394,17 +384,7 @@ class Value(MathMethods):
         """
         del retain_graph  # NOTE: nothing to retain; see the docstring
         seed: Any = grad if create_graph and type(grad) is Value else _to_float(grad)
-        with GRAPH_LOCK:
-            order = backward_order(self)
-            if create_graph:
-                accumulate_graph(self, seed)
-                backpropagate_graph(order)
-                return
-            try:
-                self.grad += seed
-            except TypeError:
-                accumulate_into_none(self, seed)
-            backpropagate(order)
+        backward(self, seed, create_graph)
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set ``.grad`` to 0.0 (or None) on this node and on every node it depends on."""
@@ -535,51 +515,22 @@ def _compare_operand(other: Any) -> float | None:
 _data_of = attrgetter("data")
 _ALL_VALUES = {Value}
 
-# Per n-ary op and operand count (cached in op.derived): straight-line code
-# that checks every operand is a Value and computes the op's forward from
-# their data, or returns None (see _nary).
-_NaryForward = Callable[[tuple[Any, ...]], "float | None"]
+# Installed by tinygrad_lite.codegen while kernels are on: a faster,
+# bit-identical n-ary forward that returns None unless every operand is a Value.
+_fast_nary_forward: Callable[[Op, tuple[Any, ...]], float | None] | None = None
 
 
-def _nary_forward(op: Op, count: int) -> _NaryForward:
-    """Generate ``op``'s checked forward for ``count`` operands from its rule."""
-    names = [f"o{k}" for k in range(count)]
-    expression = forward_source(op, [f"{name}.data" for name in names])
-    if expression is None or count == 0:
-        lines = [
-            "def forward(o):",
-            "    if set(map(type, o)) <= ALL_VALUES:",
-            "        return op_forward([x.data for x in o])",
-            "    return None",
-        ]
-    else:
-        same = " is ".join(f"type({name})" for name in names)
-        lines = [
-            "def forward(o):",
-            f"    {', '.join(names)}, = o",
-            f"    if {same} is Value:",
-            f"        return {expression}",
-            "    return None",
-        ]
-    namespace: dict[str, Any] = {"Value": Value, "ALL_VALUES": _ALL_VALUES, "NAN": math.nan}
-    namespace["INF"] = math.inf
-    namespace["op_forward"] = op.forward
-    # Our own source, generated from the op table only (never from user text).
-    exec(compile("\n".join(lines) + "\n", f"<tinygrad_lite.engine:{op.name}>", "exec"), namespace)
-    forward: _NaryForward = namespace["forward"]
-    op.derived.setdefault("nary forwards", {})[count] = forward
-    return forward
+def set_fast_nary_forward(function: Callable[[Op, tuple[Any, ...]], float | None] | None) -> None:
+    """Install (or, with None, remove) the generated n-ary forwards."""
+    global _fast_nary_forward
+    _fast_nary_forward = function
 
 
 def _nary(op: Op, operands: tuple[Any, ...], what: str) -> Value:
     """The node of n-ary ``op`` over ``operands`` (plain numbers are lifted to constants)."""
-    count = len(operands)
-    if count <= MAX_UNROLLED:
-        forwards = op.derived.get("nary forwards")
-        forward = None if forwards is None else forwards.get(count)
-        if forward is None:
-            forward = _nary_forward(op, count)
-        data = forward(operands)
+    fast = _fast_nary_forward
+    if fast is not None:
+        data = fast(op, operands)
         if data is not None:
             return _record(op, data, operands, None)
     nodes = _as_nodes(operands, what)

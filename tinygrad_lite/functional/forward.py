@@ -24,9 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..engine import GRAPH_LOCK, Value, topological_order
+from ..engine.backward import local_derivatives, times_local
 from ..engine.value import _constant
-from ..engine.walk import times_local
-from ..ops import BINARY, UNARY, VARIADIC
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux
 from .tracing import Argnums, Trace, check_transform, outputs_of, real, trace
@@ -177,88 +176,28 @@ def tangents(
     tangent: dict[Value, Any] = dict(seeds)
     get = tangent.get
     for node in order:
-        op = node._op
-        if op is None or node in seeds:
+        if node._op is None or node in seeds:
             continue
-        arity = op.arity
-        if arity == UNARY:
-            x = node._a
-            t = get(x)
+        incoming = [get(x) if type(x) is Value else None for x in node.operands]
+        if incoming.count(None) == len(incoming):
+            continue  # depends on no seed
+        derivatives = local_derivatives(node, on_values=create_graph)
+        total: Any = None
+        for t, local in zip(incoming, derivatives, strict=True):
             if t is not None:
-                if create_graph:
-                    local = op.local_grads(x, node)
-                else:
-                    local = op.local_grads(x.data, node.data)
-                tangent[node] = times_local(t, local)
-        elif arity == BINARY:
-            a, b = node._a, node._b
-            a_is_node = type(a) is Value
-            b_is_node = type(b) is Value
-            ta = get(a) if a_is_node else None
-            tb = get(b) if b_is_node else None
-            if ta is None and tb is None:
-                continue
-            if create_graph:
-                da, db = op.local_grads(a, b, node)
-            else:
-                da, db = op.local_grads(
-                    a.data if a_is_node else a, b.data if b_is_node else b, node.data
-                )
-            if tb is None:
-                tangent[node] = times_local(ta, da)
-            elif ta is None:
-                tangent[node] = times_local(tb, db)
-            else:
-                tangent[node] = times_local(ta, da) + times_local(tb, db)
-        else:
-            operands = node._a  # n-ary operands are always Values
-            incoming = [get(x) for x in operands]
-            if incoming.count(None) == len(incoming):
-                continue
-            if create_graph:
-                locals_ = op.local_grads(operands, node)
-            else:
-                locals_ = op.local_grads([x.data for x in operands], node.data)
-            total: Any = None
-            for t, local in zip(incoming, locals_, strict=True):
-                if t is not None:
-                    term = times_local(t, local)
-                    total = term if total is None else total + term
-            tangent[node] = total
+                term = times_local(t, local)
+                total = term if total is None else total + term
+        tangent[node] = total
     return tangent
 
 
 def _order(outputs: Sequence[Value], leaves: bool) -> list[Value]:
     """The op nodes the outputs depend on (and the leaves, if asked), each once, parents first.
 
-    One output: the engine's ``topological_order``. Several: one depth-first
-    pass from all of them at once (``topological_order`` takes one root, and
-    merging one walk per output would cost the shared subgraph once per
-    output: a Jacobian with 100 outputs would walk it 100 times). The sweep
-    needs no leaves (an input's tangent is its seed); only the check for
-    outside Values (:func:`_keeps_graph`) asks for them.
+    The sweep needs no leaves (an input's tangent is its seed); only the
+    check for outside Values (:func:`_keeps_graph`) asks for them.
     """
-    if len(outputs) == 1:
-        return topological_order(outputs[0], leaves=leaves)
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(out, False) for out in reversed(outputs)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        op = node._op
-        if expanded or op is None:  # every parent is placed (or there are none)
-            done.add(node)
-            if leaves or op is not None:
-                order.append(node)
-            continue
-        stack.append((node, True))
-        operands = node._a if op.arity == VARIADIC else (node._a, node._b)
-        for x in reversed(operands):
-            if type(x) is Value and x not in done:
-                stack.append((x, False))
-    return order
+    return topological_order(list(outputs), leaves=leaves)
 
 
 def _keeps_graph(run: Trace, order: Sequence[Value], seeds: Sequence[Any]) -> bool:

@@ -24,6 +24,15 @@ not see, as in JAX: Python numbers that ``f`` reads from a closure or a
 global are constants of the recorded graph (Values it closes over are fine:
 the replay reads their current ``.data``).
 
+A branch taken inside a derivative rule is data-dependent too. When the
+recording differentiates on Values (``hessian``, ``grad`` of ``grad``), a
+rule that reads its operands' numbers (``abs``'s sign, ``relu``'s step,
+``maximum``'s choice) returns the branch it took as a constant of the
+recorded graph. Such nodes are *guards*: every replay runs their rules again
+on the new numbers and, where a rule now gives something else, that
+recording does not apply; another recording of the same shape is tried
+(one per side of a kink is kept), else ``f`` is recorded afresh.
+
 Nested calls (inside another transformation, or given Values) and calls
 inside ``no_grad`` are not replayed: they run the plain transformation.
 """
@@ -32,14 +41,16 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..engine import Value, is_grad_enabled, total
+from ..engine.backward import local_derivatives
 from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
 from ..graph import Graph
 from ..modes import Switch
@@ -77,16 +88,70 @@ class NotReplayableError(Exception):
 
 
 class _Tracer:
-    """Told about every read of a Value's number while ``f`` is recorded (modes.Mode.tracer)."""
+    """Told about every read of a Value's number while ``f`` is recorded (modes.Mode.tracer).
 
-    __slots__ = ("reason",)
+    A read by the user's code (``if x > 0``) makes the function data-dependent
+    (:attr:`reason`). A read inside a derivative rule called on Values
+    (``abs``'s sign, while ``create_graph`` records a gradient) is a *guard*:
+    the node and the derivatives its rule gave, checked on every replay.
+    """
+
+    __slots__ = ("guards", "reason")
 
     def __init__(self) -> None:
         self.reason: str | None = None
+        self.guards: list[Guard] = []
 
     def read(self, value: Value, how: str) -> None:
         if self.reason is None:
             self.reason = f"{_READS.get(how, how)} of a Value at {_user_line()}"
+
+    def guard(self, node: Value, derivatives: Sequence[Any]) -> None:
+        self.guards.append((node, _signature(node, derivatives)))
+
+
+Guard = tuple[Value, list[Any]]
+"""A node whose rule branched on the data, and the signature of what the rule gave."""
+
+
+def _signature(node: Value, derivatives: Sequence[Any]) -> list[Any]:
+    """What a rule gave, as far as a replay depends on it (see :func:`_shape`).
+
+    A derivative for a plain-number operand is never used (and a rule may
+    skip it on Values, as pow's does), so it is left out.
+    """
+    return [
+        _shape(derivative, 2)
+        for operand, derivative in zip(node.operands, derivatives, strict=True)
+        if type(operand) is Value
+    ]
+
+
+def _shape(derivative: Any, depth: int) -> Any:
+    """A constant by its bits; a node by its op and, ``depth`` levels down, its operands'."""
+    if type(derivative) is not Value:
+        number = float(derivative)
+        return "nan" if number != number else (number, math.copysign(1.0, number))
+    if depth == 0 or derivative.is_leaf:
+        return "node"
+    return (derivative.op, *(_shape(x, depth - 1) for x in derivative.operands))
+
+
+class GuardFailedError(Exception):
+    """A replay found a derivative rule that now takes another branch: record again."""
+
+
+def guards_hold(guards: Sequence[Guard]) -> bool:
+    """Whether every guarded rule, run again on the replayed numbers, gives what it recorded.
+
+    The rule runs on the Values themselves, as when it was recorded, so it
+    tells a derivative that is a graph (``out * log(a)``) from one that is a
+    constant (``0.0`` at ``a = 0``), even where the two hold the same number.
+    """
+    for node, recorded in guards:
+        if _signature(node, local_derivatives(node, on_values=True)) != recorded:
+            return False
+    return True
 
 
 def _levels_to_user() -> int:
@@ -167,13 +232,18 @@ class Jit:
                 numbers = None
         if numbers is None:  # nested, or not a number: the plain path does it (or says why)
             return self.plain(extra, *args, **kwargs)
-        replay = self._find(shape, constants)
-        if replay is not None:
+        for replay in self._candidates(shape, constants):
+            try:
+                result = replay(numbers, extra)
+            except GuardFailedError:  # a rule branches otherwise here: another recording
+                continue
             self.replays += 1
-            return replay(numbers, extra)
+            self._touch(replay)
+            return result
         tracer = _Tracer()
         with Switch("tracer", tracer):
             run = trace(self.name, self.f, args, kwargs, positions)
+        run.guards = tracer.guards
         self.recordings += 1
         if tracer.reason is not None:
             self._warn_once(f"it reads the data: {tracer.reason}")
@@ -183,8 +253,12 @@ class Jit:
         except NotReplayableError as why:
             self._warn_once(str(why))
             return self.finish(run, extra)
+        try:
+            result = replay(numbers, extra)
+        except GuardFailedError:  # a rule on Values that its float form does not reproduce
+            return self.finish(run, extra)
         self._store(shape, constants, replay)
-        return replay(numbers, extra)
+        return result
 
     def _shape(
         self, args: tuple[Any, ...], positions: tuple[int, ...]
@@ -211,18 +285,36 @@ class Jit:
                 structures.append(tuple(structure))
         return (len(args), tuple(structures)), numbers
 
-    def _find(self, shape: Any, constants: Any) -> Replay | None:
+    def _candidates(self, shape: Any, constants: Any) -> Iterator[Replay]:
+        """The recordings of this shape, the most recently used first.
+
+        A shape has several when derivative rules branched differently at
+        different points (``abs(x) * x`` at -3 and at 2): each replay checks
+        its own branches, and the first whose branches hold answers.
+        """
         entries = self.entries
         if entries:  # the most recent shape first, without the lock (a read of one item)
             known, recorded, replay = entries[-1]
             if known == shape and (recorded is constants or _same_constants(recorded, constants)):
-                return replay
+                yield replay
         with self._lock:
-            for i, (known, recorded, replay) in enumerate(self.entries):
-                if known == shape and _same_constants(recorded, constants):
-                    self.entries.append(self.entries.pop(i))  # most recently used last
-                    return replay
-        return None
+            older = [
+                replay
+                for known, recorded, replay in self.entries[-2::-1]
+                if known == shape and _same_constants(recorded, constants)
+            ]
+        yield from older
+
+    def _touch(self, replay: Replay) -> None:
+        """Make ``replay`` the most recently used (the last entry)."""
+        entries = self.entries
+        if entries and entries[-1][2] is replay:
+            return
+        with self._lock:
+            for i, entry in enumerate(entries):
+                if entry[2] is replay:
+                    entries.append(entries.pop(i))
+                    return
 
     def _store(self, shape: Any, constants: Any, replay: Replay) -> None:
         try:
@@ -287,7 +379,10 @@ class GraphReplay:
 
     def __init__(self, run: Trace, outputs: Sequence[Value]) -> None:
         self.inputs = run.inputs
-        root = outputs[0] if len(outputs) == 1 else total(outputs)
+        self.guards = run.guards
+        # The guarded nodes are recomputed too, to be checked.
+        everything = [*outputs, *(node for node, _ in self.guards)]
+        root = everything[0] if len(everything) == 1 else total(everything)
         self.forward_graph = Graph(root)
         self.outputs = list(outputs)
         ours = run.ours
@@ -298,10 +393,17 @@ class GraphReplay:
         ]
 
     def forward(self, numbers: list[float]) -> None:
-        """Write ``numbers`` into the input leaves and recompute every node."""
+        """Write ``numbers`` into the input leaves and recompute every node.
+
+        Raises:
+            GuardFailedError: If a derivative rule recorded on Values branches
+                otherwise on these numbers: this recording does not apply.
+        """
         for leaf, number in zip(self.inputs, numbers, strict=True):
             leaf.data = number
         self.forward_graph.forward()
+        if self.guards and not guards_hold(self.guards):
+            raise GuardFailedError
 
     def gradients(self, output_graph: Graph) -> list[Any]:
         """``d output / d input`` for every input (compiled backward); .grad left as it was."""

@@ -214,9 +214,9 @@ def _finish_value_and_grad(
 ) -> tuple[Any, Any, Any]:
     output, aux = _split_aux(name, run.result) if has_aux else (run.result, None)
     check_output(name, output)
-    gradients, create_graph = gradients_of(output, run)
+    gradients, _ = gradients_of(output, run)
     gradient = run.rebuild(gradients, argnums)
-    if create_graph:
+    if run.nested:
         return output, aux, gradient
     return output.data, _plain(aux), gradient
 
@@ -324,8 +324,9 @@ def gradients_of(output: Value, run: Trace) -> tuple[list[Any], bool]:
         finally:
             for node, old in zip(touched, saved, strict=True):
                 node.grad = old
-    if create_graph:
-        # NOTE: a constant gradient stays a node, so that an enclosing
+    if run.nested:
+        # NOTE: inside a composition a gradient stays a node, a constant one
+        # included (grad(grad(grad(lambda x: 3 * x)))), so that the enclosing
         # transformation sees a Value (a plain number would be refused there).
         gradients = [g if type(g) is Value else _constant(g) for g in gradients]
     return gradients, create_graph

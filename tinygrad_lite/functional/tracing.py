@@ -1,7 +1,7 @@
 """Running a function on fresh input nodes: what every transformation shares.
 
 The differentiated arguments become fresh nodes (a ``Value`` leaf for a
-number; ``v + 0.0`` for an argument that already is a ``Value``, a node of
+number; ``v - 0.0`` for an argument that already is a ``Value``, a node of
 its own, so that a closure that also uses ``v`` does not count as the
 argument), and ``f`` runs on them. A call is *nested* when it runs inside
 another transformation or is given ``Value`` s: its results must then stay
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Value, is_grad_enabled
@@ -46,6 +46,8 @@ class Trace:
         inputs: The input nodes, in order (all arguments' leaves, flattened).
         ours: The ids of the leaves made here.
         nested: Whether results that depend on outside Values must stay graphs.
+        guards: While ``jit`` records: the nodes whose derivative rules
+            branched on the data (see :mod:`.jit`).
     """
 
     result: Any
@@ -53,6 +55,7 @@ class Trace:
     inputs: list[Value]
     ours: set[int]
     nested: bool
+    guards: list[Any] = field(default_factory=list)
 
     def rebuild(self, values: Sequence[Any], argnums: Argnums) -> Any:
         """``values`` (one per input) in the shape of the arguments."""
@@ -116,7 +119,9 @@ def trace(
         for leaf, path in zip(leaves, paths, strict=True):
             if type(leaf) is Value:
                 given_values = True
-                node = leaf + 0.0  # a node of its own: see the module docstring
+                # A node of its own (see the module docstring). NOTE: v - 0.0 is v
+                # for every float, -0.0 included, where v + 0.0 would make it +0.0.
+                node = leaf - 0.0
             else:
                 number = real(leaf)
                 if number is None:

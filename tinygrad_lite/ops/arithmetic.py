@@ -40,16 +40,24 @@ def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
     a_is_number = type(a) is float
     b_is_number = type(b) is float
     a_data = data(a)
-    # NOTE: d(x**0)/dx = 0 everywhere, also at x = 0 where 0 * 0**-1 is nan. A
-    # Value exponent at 0 keeps its graph, because the mixed derivative
-    # d/db (b * a**(b-1)) = a**(b-1) is not 0, but only where a**-1 is finite:
-    # at a = 0, a subnormal a or a nan it would make 0 * inf = nan, so the
-    # constant 0 is used there, exactly as the plain backward does.
-    zero_exponent = data(b) == 0.0 and (
-        b_is_number or not math.isfinite(ieee.ieee_pow(a_data, -1.0))
-    )
     skip_base = a_is_number and not b_is_number
-    base = 0.0 if skip_base or zero_exponent else b * pow_(a, b - 1.0)
+    # NOTE: at b = 0, d(a**b)/da = b * a**-1 is a signed zero wherever a**-1 is
+    # finite, and 0 where it is not (a = 0, a subnormal a, a nan), instead of
+    # 0 * inf = nan. A plain-number exponent gives that zero as a constant; a
+    # Value exponent keeps its graph, because the mixed derivative
+    # d/db (b * a**(b-1)) = a**(b-1) is not 0.
+    if skip_base:
+        base: Any = 0.0
+    elif data(b) == 0.0:
+        inverse = ieee.ieee_pow(a_data, -1.0)
+        if not math.isfinite(inverse):
+            base = 0.0
+        elif b_is_number:
+            base = b * inverse
+        else:
+            base = b * pow_(a, b - 1.0)
+    else:
+        base = b * pow_(a, b - 1.0)
     # NOTE: at a = 0 the exponent's gradient is 0, as in PyTorch: a**b is flat
     # in b there for b > 0, and we never form the 0 * log(0) = nan term.
     skip_exponent = b_is_number and not a_is_number

@@ -69,12 +69,14 @@ def _tan_grad(x: Any, out: Any) -> Any:
 
 
 def _asin_grad(x: Any, out: Any) -> Any:
-    # 1 / sqrt(1 - x**2), with 1 - x**2 as (1 - x)(1 + x): exact near ±1, where it is inf
-    return div(1.0, sqrt((1.0 - x) * (1.0 + x)))
+    # NOTE: 1 - x*x, not (1 - x)(1 + x): at x = ±1 the product's rule would
+    # multiply the infinite upstream gradient by the zero factor (nan), so the
+    # second derivative x / (1 - x*x)**1.5 would be nan instead of ±inf.
+    return div(1.0, sqrt(1.0 - x * x))
 
 
 def _acos_grad(x: Any, out: Any) -> Any:
-    return div(-1.0, sqrt((1.0 - x) * (1.0 + x)))
+    return div(-1.0, sqrt(1.0 - x * x))
 
 
 def _atan_grad(x: Any, out: Any) -> Any:
@@ -110,11 +112,12 @@ def _asinh_grad(x: Any, out: Any) -> Any:
 
 
 def _acosh_grad(x: Any, out: Any) -> Any:
-    return div(1.0, sqrt((x - 1.0) * (x + 1.0)))  # inf at x = 1
+    # NOTE: x*x - 1 is +0.0 at both x = 1 and x = -1, so acosh'(±1) = +inf, as in PyTorch
+    return div(1.0, sqrt(x * x - 1.0))
 
 
 def _atanh_grad(x: Any, out: Any) -> Any:
-    return div(1.0, (1.0 - x) * (1.0 + x))  # inf at ±1
+    return div(1.0, 1.0 - x * x)  # inf at ±1; see _asin_grad for why not (1 - x)(1 + x)
 
 
 def _sigmoid_grad(x: Any, out: Any) -> Any:

@@ -8,9 +8,12 @@ through its method (``x.cos()``) or, for several operands, through the
 engine's generic entry point, which the engine hands over when it is
 imported (the op table sits below the engine and never imports it).
 
-Branches in a rule read the number with :func:`data`, never ``float()``:
-a rule's branch is not a lost gradient, and must not warn inside
-``detect_anomaly()``.
+Branches in a rule read the number with :func:`data` (or :func:`sign`,
+:func:`step`, :func:`zero_unless_nan`), never ``float()``: a rule's branch
+is not a lost gradient, and must not warn. Each such read of a ``Value`` is
+counted (:func:`value_reads`): a derivative recorded as a graph holds the
+branch it took as a constant, so ``jit`` must know which rules branched, to
+check on replay that the same branch is still the right one.
 """
 
 from __future__ import annotations
@@ -32,12 +35,25 @@ def set_value_apply(apply: Callable[..., Any]) -> None:
     _value_apply = apply
 
 
-def data(x: Any) -> float:
-    """The number held by ``x``: ``x`` itself for a float, ``x.data`` for a Value."""
-    if type(x) is float:
-        return x
+_value_reads = 0
+
+
+def value_reads() -> int:
+    """How many times a rule has read the number of a Value so far (a running count)."""
+    return _value_reads
+
+
+def _read(x: Any) -> float:
+    """``x.data`` for a Value ``x``, counted (see the module docstring)."""
+    global _value_reads
+    _value_reads += 1
     number: float = x.data
     return number
+
+
+def data(x: Any) -> float:
+    """The number held by ``x``: ``x`` itself for a float, ``x.data`` for a Value."""
+    return x if type(x) is float else _read(x)
 
 
 def call(name: str, *args: Any) -> Any:
@@ -100,14 +116,14 @@ def hypot(*args: Any) -> Any:
 
 def zero_unless_nan(x: Any) -> float:
     """The derivative of a piecewise-constant op: 0, or nan where the input is nan."""
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else _read(x)
     return 0.0 if number == number else _NAN
 
 
 def step(x: Any) -> float:
     """d relu(x)/dx: 1 above zero, 0 at and below (nan stays nan)."""
     # NOTE: relu'(0) = 0, the smallest subgradient, as in PyTorch.
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else _read(x)
     if number > 0.0:
         return 1.0
     return 0.0 if number <= 0.0 else _NAN
@@ -115,7 +131,7 @@ def step(x: Any) -> float:
 
 def sign(x: Any) -> float:
     """d|x|/dx: the sign of x, 0 at 0 (nan stays nan)."""
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else _read(x)
     if number > 0.0:
         return 1.0
     if number < 0.0:

@@ -22,6 +22,7 @@ from ..ops import BINARY, UNARY, Op
 __all__ = [
     "Contribution",
     "Trace",
+    "constant_leaves",
     "is_commutative",
     "is_infix",
     "leaf_names",
@@ -37,12 +38,15 @@ def number(x: Any) -> str:
     """4 significant digits: ``0.7071``, ``-1.5``, ``1.234e+05``, ``nan``."""
     if isinstance(x, Value):  # a create_graph gradient
         x = x.data
-    return f"{float(x):.4g}"
+    text = f"{float(x):.4g}"
+    return "0" if text == "-0" else text  # -0.0 reads as a sign error on a slide
 
 
 def _operand_number(x: Any, op: Op | None = None, position: int = 1) -> str:
     """A number as an operand: ``(-3)`` where a bare minus would misread (``2*(-3)``)."""
     text = number(x)
+    if op is not None and precedence(op) == 2 and (text == "0" or text.startswith("-")):
+        return f"({text})"  # -(0), not -0; -(-3), not --3
     bare = op is not None and (precedence(op) == 4 or (position == 0 and precedence(op) == 1))
     return f"({text})" if text.startswith("-") and not bare else text
 
@@ -164,6 +168,7 @@ class Trace:
     grads: list[float] = field(default_factory=list)
     spelled: set[int] = field(default_factory=set)  # nodes named by their own formula
     parameters: set[int] = field(default_factory=set)
+    constants: set[Value] = field(default_factory=set)  # see constant_leaves
 
     def name(self, node: Value) -> str:
         return self.names[self.index[node]]
@@ -197,7 +202,7 @@ class Trace:
         """``n = x1*w1 + b = -6 + 6.88 = 0.88``: how the value was computed."""
         op = node.op_def
         if op is None:
-            kind = "a constant" if node.is_constant else "an input"
+            kind = "a constant" if node in self.constants else "an input"
             if self.index[node] in self.parameters:
                 kind = "a parameter"
             return f"{self.name(node)} = {number(node.data)} ({kind})"
@@ -248,6 +253,34 @@ class Trace:
         return f"{line} = {number(added)} (now {number(c.total)})"
 
 
+def constant_leaves(order: list[Value], given: dict[Value, str] | None = None) -> set[Value]:
+    """The leaves that stand for a number: constants, and the start of a ``sum()``.
+
+    ``sum(terms, Value(0.0))`` starts from an unlabelled ``Value(0.0)`` added
+    once, as the first operand: it is drawn and named as the constant ``0``,
+    not as an input. Named parameters (``given``) never count.
+    """
+    given = given or {}
+    uses: dict[Value, int] = {}
+    for node in order:
+        for parent in node.parents:
+            uses[parent] = uses.get(parent, 0) + 1
+    found = {node for node in order if node.is_constant}
+    for node in order:
+        if node.op != "add" or type(node.operands[0]) is not Value:
+            continue
+        start = node.operands[0]
+        if (
+            start.is_leaf
+            and not start.label
+            and start not in given
+            and start.data == 0.0
+            and uses.get(start) == 1
+        ):
+            found.add(start)
+    return found
+
+
 def leaf_names(order: list[Value], given: dict[Value, str] | None = None) -> dict[Value, str]:
     """Names for the leaves: the label, else ``given`` (parameter names), else ``x0, x1, ...``.
 
@@ -255,6 +288,7 @@ def leaf_names(order: list[Value], given: dict[Value, str] | None = None) -> dic
     ``named_parameters`` numbers weights (``w.0``), skipping taken names.
     """
     given = given or {}
+    constants = constant_leaves(order, given)
     names: dict[Value, str] = {}
     used = {node.label for node in order if node.label} | set(given.values())
     count = 0
@@ -265,7 +299,7 @@ def leaf_names(order: list[Value], given: dict[Value, str] | None = None) -> dic
             names[node] = node.label
         elif node in given:
             names[node] = given[node]
-        elif node.is_constant:
+        elif node in constants:
             names[node] = number(node.data)
         else:
             while f"x{count}" in used:
@@ -289,6 +323,7 @@ def trace(root: Value, given: dict[Value, str] | None = None) -> Trace:
     index = {node: i for i, node in enumerate(order)}
     result = Trace(root=root, order=order, index=index, names=[])
     result.parameters = {index[v] for v in (given or {}) if v in index}
+    result.constants = constant_leaves(order, given)
     leaves = leaf_names(order, given)
     used = set(leaves.values()) | {node.label for node in order if node.label}
     for i, node in enumerate(order):

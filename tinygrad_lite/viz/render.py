@@ -188,7 +188,9 @@ def render(
         if dpi is not None:
             graph.graph_attr["dpi"] = f"{dpi:g}"
         if layout is None:
-            data: bytes = graph.draw(format=fmt, prog="dot")
+            # A pinned drawing names its own engine (layout="nop": positions as given).
+            engine = graph.graph_attr.get("layout") or "dot"
+            data: bytes = graph.draw(format=fmt, prog=engine)
             return data
         _apply_layout(graph, _positions(pygraphviz, layout))
         # NOTE: nop2 (neato -n2) takes every position and spline as given: nothing moves.

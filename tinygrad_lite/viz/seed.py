@@ -249,8 +249,13 @@ def draw_calls(
         drawing.node(f"call{i}", attrs)
         if call.parent is not None:
             drawing.edge(f"call{call.parent}", f"call{i}")
-    if repeated:
+    times: dict[str, int] = {}
+    for call in calls:
+        times[call.label] = times.get(call.label, 0) + 1
+    # Every call made more than once is listed, leaves too (fib(1) and fib(0) of fib(4)).
+    again = sorted((label for label, count in times.items() if count > 1), key=natural_key)
+    if again:
         drawing.caption.append(
-            "computed more than once: " + ", ".join(sorted(repeated, key=natural_key))
+            "computed more than once: " + ", ".join(f"{label} ×{times[label]}" for label in again)
         )
     return drawing.to_picture(name="calls")

@@ -24,6 +24,7 @@ from .drawing import (
     OP_COLOR,
     OUTPUT_COLOR,
     PARAMETER_COLOR,
+    ROUTED,
     SUMMARY_COLOR,
     VALUE_LEGEND,
     Drawing,
@@ -32,7 +33,16 @@ from .drawing import (
     plural,
     record_text,
 )
-from .ledger import is_commutative, is_infix, leaf_names, local_grads, number, template
+from .ledger import (
+    constant_leaves,
+    is_commutative,
+    is_infix,
+    leaf_names,
+    local_grads,
+    number,
+    template,
+    trace,
+)
 from .render import Picture
 
 __all__ = ["draw_graph"]
@@ -46,12 +56,14 @@ class NamedParameters(Protocol):
     def named_parameters(self) -> Iterable[tuple[str, Value]]: ...
 
 
-def _role_color(value: Value, root: Value, parameters: dict[Value, str]) -> str:
+def _role_color(
+    value: Value, root: Value, parameters: dict[Value, str], constants: set[Value]
+) -> str:
     if value is root:
         return OUTPUT_COLOR
     if value in parameters:
         return PARAMETER_COLOR
-    if value.is_constant:
+    if value in constants:
         return CONSTANT_COLOR
     if value.is_leaf:
         return INPUT_COLOR
@@ -73,6 +85,49 @@ def _short_parameter(name: str) -> str:
     while tail and tail[0].isdigit() and parts:
         tail.insert(0, parts.pop())
     return "".join(tail)
+
+
+def display_name(name: str) -> str:
+    """A parameter's name as every view writes it: ``neurons.3.w.1`` -> ``neurons.3.w1``."""
+    parts = name.split(".")
+    out: list[str] = []
+    for part in parts:
+        if (
+            part.isdigit()
+            and out
+            and not out[-1][-1:].isdigit()
+            and out[-1] in ("w", "weight", "b", "bias")
+        ):
+            out[-1] += part
+        else:
+            out.append(part)
+    return ".".join(out)
+
+
+def parameter_names(
+    model: NamedParameters | None, parameters: Iterable[Value] | None
+) -> dict[Value, str]:
+    """``{parameter: name}``: a model's dotted names, else the label, else ``p0, p1, ...``.
+
+    A parameter is never given an input's name (``x0``): unlabelled ones
+    are numbered ``p0, p1, ...`` in the order given.
+    """
+    named = model_parameters(model)
+    count = 0
+    taken = set(named.values())
+    for value in parameters or ():
+        if not isinstance(value, Value):
+            raise TypeError(f"parameters= takes Values, got {type(value).__name__}")
+        if value in named:
+            continue
+        if value.label:
+            named[value] = value.label
+            continue
+        while f"p{count}" in taken:
+            count += 1
+        named[value] = f"p{count}"
+        count += 1
+    return named
 
 
 def model_parameters(model: NamedParameters | None) -> dict[Value, str]:
@@ -133,6 +188,7 @@ class Style:
     horizontal: bool = True
     show_data: bool = True
     ids: dict[Value, str] | None = None
+    constants: set[Value] = field(default_factory=set)  # leaves drawn as numbers
 
     def grad_text(self, value: Value) -> str:
         if self.grads is None:
@@ -154,7 +210,7 @@ def value_attrs(style: Style, value: Value, title: str) -> dict[str, str]:
     attrs = {
         "shape": "record",
         "style": "filled",
-        "fillcolor": _role_color(value, style.root, style.parameters),
+        "fillcolor": _role_color(value, style.root, style.parameters, style.constants),
         "label": style.record(title, value.data, style.grad_text(value)),
     }
     if style.ids is not None and value in style.ids:
@@ -180,7 +236,6 @@ def op_attrs(label: str, highlighted: bool = False, node_id: str = "") -> dict[s
         "shape": "ellipse",
         "style": "filled",
         "fillcolor": OP_COLOR,
-        "fontsize": "10",
         "margin": "0.04,0.02",
         "height": "0.3",
     }
@@ -230,7 +285,7 @@ def _titles(order: Sequence[Value], style: Style, groups: dict[Value, str]) -> d
     for value in order:
         if value.op_def is not None and value.label:
             titles[value] = value.label
-        if value.is_constant and not value.label:
+        if value in style.constants and not value.label:
             titles[value] = ""  # its data says it all
     return titles
 
@@ -247,22 +302,49 @@ def _build_full(
     expand: bool,
     groups: dict[Value, str],
     kept: set[Value] | None = None,
+    folded: dict[Value, Value] | None = None,
+    boundary: dict[Value, str] | None = None,
 ) -> None:
-    """Every value and op of ``order`` (or of ``kept``) into ``drawing``."""
+    """Every value and op of ``order`` (or of ``kept``) into ``drawing``.
+
+    ``folded`` maps a node left out to the node drawn in its place (``1 * e``
+    drawn as ``e``); ``boundary`` values are drawn as a record titled by the
+    given text, without the op that made them (a neuron's inputs, seen from
+    inside it).
+    """
+    folded = folded or {}
+    boundary = boundary or {}
+    first_consumer: dict[Value, int] = {}
+    if boundary:
+        for position, node in enumerate(order):
+            for parent in node.parents:
+                first_consumer.setdefault(parent, position)
     names: dict[Value, str] = {}
     for value in order:
-        if kept is None or value in kept:
+        if (kept is None or value in kept) and value not in folded:
             names[value] = drawing.new_name("v")
     titles = _titles(order, style, groups)
+    parameter_rank = {value: k for k, value in enumerate(style.parameters)}
     hidden = ""
     for value in order:
         if value not in names:
             continue
         name = names[value]
         group = groups.get(value, "")
-        drawing.node(name, value_attrs(style, value, titles.get(value, "")), group)
+        attrs = value_attrs(style, value, boundary.get(value, titles.get(value, "")))
+        full = display_name(style.parameters.get(value, ""))
+        if full and full != titles.get(value):
+            attrs["tooltip"] = full  # a model's parameter: its full path on hover
+        drawing.node(name, attrs, group)
+        if value in boundary:
+            # A neuron's inputs seen from inside: per consumer (data point), in model order.
+            numbers = [float(part) for part in boundary[value].split(".") if part.isdigit()]
+            drawing.keys[name] = (2, first_consumer.get(value, 0), *numbers)
+        elif value.is_leaf:
+            rank = parameter_rank.get(value)
+            drawing.keys[name] = (0, rank) if rank is not None else (1, len(drawing.keys))
         op = value.op_def
-        if op is None:
+        if op is None or value in boundary:
             continue
         if expand and op.name in ("dot", "total"):
             _build_expanded(drawing, value, name, names, style, group)
@@ -278,6 +360,8 @@ def _build_full(
         inputs.sort(key=lambda item: _outside(item[1][0], groups, group))
         for position, (operand, local) in inputs:
             mark = _OPERAND_MARKS[position] if marked else ""
+            while isinstance(operand, Value) and operand in folded:
+                operand = folded[operand]
             if isinstance(operand, Value):
                 if operand in names:
                     drawing.edge(names[operand], op_name, _edge_label(local, style, mark))
@@ -390,6 +474,33 @@ def _nearest(root: Value, budget: int) -> set[Value]:
     return kept
 
 
+def summary_units(
+    order: Sequence[Value], root: Value, groups: dict[Value, str]
+) -> dict[Value, str]:
+    """The summary box of each node: ``neuron:<path>``, ``inputs``, ``other`` or ``output``.
+
+    Constants stand for themselves and belong to no box.
+    """
+    unit: dict[Value, str] = {}
+    for value in order:
+        if value is root:
+            unit[value] = "output"
+        elif value in groups:
+            unit[value] = f"neuron:{groups[value]}"
+        elif value.is_constant:
+            continue
+        elif value.is_leaf:
+            unit[value] = "inputs"
+        else:
+            unit[value] = "other"
+    return unit
+
+
+def summary_box_id(unit: str) -> str:
+    """The SVG id of a summary box (``tl-box-inputs``, ``tl-box-layers.0.neurons.3``)."""
+    return "tl-box-" + unit.removeprefix("neuron:")
+
+
 def build_summary(
     drawing: Drawing,
     order: Sequence[Value],
@@ -399,50 +510,51 @@ def build_summary(
 ) -> None:
     """One box per neuron, one for the inputs, one for the other ops, and the output."""
     root = style.root
-    unit: dict[Value, str] = {}
+    unit = summary_units(order, root, groups)
     boxes: dict[str, dict[str, int]] = {}
-    for value in order:
-        if value is root:
-            unit[value] = "output"
-        elif value in groups:
-            path = groups[value]
-            unit[value] = f"neuron:{path}"
-            counts = boxes.setdefault(path, {"parameters": 0, "ops": 0})
+    for value, where in unit.items():
+        if where.startswith("neuron:"):
+            counts = boxes.setdefault(groups[value], {"parameters": 0, "ops": 0})
             counts["parameters" if value in style.parameters else "ops"] += 1
-        elif value.is_constant:
-            continue
-        elif value.is_leaf:
-            unit[value] = "inputs"
-        else:
-            unit[value] = "other"
     names: dict[str, str] = {}
     inputs = sum(1 for u in unit.values() if u == "inputs")
     others = sum(1 for u in unit.values() if u == "other")
+    ids = style.ids is not None
     if inputs:
         names["inputs"] = "inputs"
         box = {"shape": "box", "style": "filled", "fillcolor": INPUT_COLOR}
+        if ids:
+            box["id"] = summary_box_id("inputs")
         drawing.node("inputs", {"label": f"inputs\n{plural(inputs, 'value')}", **box})
     for path in sorted(boxes, key=natural_key):
         counts = boxes[path]
         box_name = drawing.new_name("n")
         names[f"neuron:{path}"] = box_name
         text = f"{plural(counts['parameters'], 'parameter')}, {plural(counts['ops'], 'op')}"
+        attrs = {
+            "label": f"{path or model_name}\n{text}",
+            "shape": "box",
+            "style": "rounded,filled",
+            "fillcolor": SUMMARY_COLOR,
+        }
+        if ids:
+            attrs.update(id=summary_box_id(path), tooltip=f"{path}: click to open")
         drawing.node(
-            box_name,
-            {
-                "label": f"{path or model_name}\n{text}",
-                "shape": "box",
-                "style": "rounded,filled",
-                "fillcolor": SUMMARY_COLOR,
-            },
-            ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else "",
+            box_name, attrs, ".".join(path.split(".")[:-2]) if path.count(".") >= 3 else ""
         )
+        drawing.units[box_name] = path
     if others:
         names["other"] = "other"
         label = f"other ops\n{plural(others, 'node')}"
-        drawing.node("other", {"label": label, "shape": "box", "style": "rounded"})
+        attrs = {"label": label, "shape": "box", "style": "rounded"}
+        if ids:
+            attrs["id"] = summary_box_id("other")
+        drawing.node("other", attrs)
     names["output"] = "output"
-    drawing.node("output", value_attrs(style, root, root.label or "output"))
+    output = value_attrs(style, root, root.label or "output")
+    if style.ids is not None and root in style.ids:
+        output["id"] = style.ids[root]  # a value's record: the page steps its data and grad
+    drawing.node("output", output)
     seen: set[tuple[str, str]] = set()
     for value in order:
         head = unit.get(value)
@@ -454,6 +566,44 @@ def build_summary(
                 continue
             seen.add((tail, head))
             drawing.edge(names[tail], names[head])
+
+
+def _hover_label(attrs: dict[str, str]) -> dict[str, str]:
+    label = attrs.get("label", "")
+    if "∂" not in label:
+        return attrs
+    kept = {key: value for key, value in attrs.items() if key not in ("label", "fontcolor")}
+    mark = label.split(":")[0] if ":" in label else ""
+    if mark:
+        kept.update(label=mark, fontcolor=EDGE_LABEL_COLOR)
+    kept["tooltip"] = label
+    return kept
+
+
+def present_legend(drawing: Drawing) -> tuple[tuple[str, str], ...]:
+    """The legend cells of the roles that are in the picture (by fill colour), in legend order."""
+    colours = {attrs.get("fillcolor") for _, attrs, _ in drawing.nodes}
+    cells = [(role, colour) for role, colour in VALUE_LEGEND if colour in colours]
+    if SUMMARY_COLOR in colours:
+        cells.insert(
+            len(cells) - 1 if cells and cells[-1][0] == "output" else len(cells),
+            ("neuron", SUMMARY_COLOR),
+        )
+    return tuple(cells)
+
+
+def _unit_products(order: Sequence[Value]) -> dict[Value, Value]:
+    """``{1 * v: v}`` for the products by the plain number 1 that backward(create_graph) records."""
+    found: dict[Value, Value] = {}
+    for node in order:
+        if node.op != "mul":
+            continue
+        a, b = node.operands
+        if type(a) is Value and type(b) is not Value and b == 1.0:
+            found[node] = a
+        elif type(b) is Value and type(a) is not Value and a == 1.0:
+            found[node] = b
+    return found
 
 
 def _gradient_of(root: Value, order: Sequence[Value]) -> Value | None:
@@ -481,6 +631,10 @@ def build(
     show_data: bool = True,
     ids: dict[Value, str] | None = None,
     summarize: bool = False,
+    fontsize: float = 11.0,
+    stacked: bool = False,
+    only: set[Value] | None = None,
+    inside: str | None = None,
 ) -> Drawing:
     """The drawing behind :func:`draw_graph` (see there); ``summarize`` forces the summary
     (the explorer past ``max_nodes``) even without a model."""
@@ -490,12 +644,7 @@ def build(
         raise ValueError(f"rankdir must be one of LR, RL, TB, BT, got {rankdir!r}")
     if not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be an integer >= 1, got {max_nodes!r}")
-    named = model_parameters(cluster)
-    if parameters is not None:
-        for value in parameters:
-            if not isinstance(value, Value):
-                raise TypeError(f"parameters= takes Values, got {type(value).__name__}")
-            named.setdefault(value, value.label)
+    named = parameter_names(cluster, parameters)
     style = Style(
         root=root,
         show_grad=show_grad,
@@ -503,24 +652,47 @@ def build(
         parameters=named,
         grads=grads,
         highlight=set(highlight or ()),
-        horizontal=rankdir in ("LR", "RL"),
+        horizontal=rankdir in ("LR", "RL") and not stacked,
         show_data=show_data,
         ids=ids,
     )
-    drawing = Drawing(rankdir, legend=VALUE_LEGEND)
+    drawing = Drawing(rankdir, legend=VALUE_LEGEND, fontsize=fontsize, pinned=cluster is not None)
+    if drawing.pinned:
+        style.horizontal = False  # a record's fields stacked: narrow columns
     order = topological_order(root)
+    style.constants = constant_leaves(order, named)
     if caption:
         drawing.caption.append(caption)
     owner = _gradient_of(root, order) if not root.label else None
+    folded: dict[Value, Value] = {}
     if owner is not None:
         owner_name = owner.label or "the leaf"
         drawing.caption.append(
             f"the graph of {owner_name}.grad, recorded by backward(create_graph=True)"
         )
+        folded = _unit_products(order)
+        folded.pop(root, None)  # the output is always drawn
+        if folded:
+            drawing.caption.append(
+                f"{plural(len(folded), 'product')} 1 * v drawn as v (the chain rule's factor 1)"
+            )
+        if grads is None and show_grad:
+            # NOTE: the nodes' own .grad fields hold the first pass's gradients (of the
+            # function, not of its gradient): the picture shows d root / d node instead.
+            replay = trace(root)
+            style.grads = {node: replay.grads[i] for i, node in enumerate(replay.order)}
+            drawing.caption.append(f"grad: d({owner_name}.grad)/d(node), replayed for this graph")
     groups = _assign_groups(order, named) if cluster is not None else {}
     size = count_nodes(order, expand)
-    if size <= max_nodes and not summarize:
-        _build_full(drawing, order, style, expand, groups)
+    if only is not None:
+        # One neuron seen from inside (the explorer): its nodes boxed, what feeds it
+        # drawn as records titled by where they come from.
+        edge = {v: f"from {groups[v]}" if v in groups else "" for v in only if v.op_def is not None}
+        edge = {v: t for v, t in edge.items() if groups.get(v) != inside}
+        groups = {v: g for v, g in groups.items() if g == inside}
+        _build_full(drawing, order, style, expand, groups, only, boundary=edge)
+    elif size <= max_nodes and not summarize:
+        _build_full(drawing, order, style, expand, groups, folded=folded)
     elif cluster is not None or summarize:
         build_summary(drawing, order, style, groups, type(cluster).__name__)
         drawing.caption.append(
@@ -533,6 +705,15 @@ def build(
         drawing.caption.append(
             f"truncated: {plural(size, 'node')}, more than the limit of {max_nodes}; "
             f"showing the {plural(len(kept), 'value')} nearest the output"
+        )
+    drawing.legend = present_legend(drawing)
+    if drawing.pinned and len(drawing.edges) > ROUTED and style.show_local_grad:
+        # Past this size the edges are straight lines crossing each other: a label could
+        # not be told apart from its neighbours', so it shows on hover only.
+        drawing.edges = [(tail, head, _hover_label(attrs)) for tail, head, attrs in drawing.edges]
+        drawing.caption.append(
+            f"{len(drawing.edges)} edges: the local derivatives (∂) show when the pointer "
+            "is on an edge (in the explorer or an SVG viewer), not written on the picture"
         )
     if owner is not None:
         # The root record says whose gradient it is.

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from .ops import BINARY, UNARY, VARIADIC, Op
+from ..ops import BINARY, UNARY, VARIADIC, Op
 
 __all__ = [
     "MAX_UNROLLED",

@@ -1,8 +1,9 @@
 """The chain rule as straight-line code: one backward kernel per op, made from its rule.
 
-Sits on :mod:`tinygrad_lite.ops` and :mod:`tinygrad_lite.inline`, under
-:mod:`tinygrad_lite.engine`, which installs the kernels on first use. A
-kernel takes one node of a recorded graph and applies the chain rule to it::
+Sits on the op table, :mod:`.inline` and the engine, whose reference
+:func:`~tinygrad_lite.engine.backward.backpropagate` it replaces (bit for
+bit) while kernels are on. A kernel is made on an op's first use; it takes
+one node of a recorded graph and applies the chain rule to it::
 
     operand.grad += node.grad * (d node / d operand)      for every operand
 
@@ -15,9 +16,8 @@ generic loop repeats for every node: building argument lists, unpacking
 pairs, dispatching on the arity. The float operations are the same, in the
 same order, as the generic rule, so every gradient is bit-identical.
 
-A gradient that is ``None`` counts as zero, as in PyTorch: the ``+=`` fails
-with ``TypeError`` (at no cost when it does not), and the handler stores
-``0.0 + contribution`` instead.
+Every gradient is a number when a kernel runs: backward starts each one
+that has received nothing at -0.0 (a leaf's None included).
 """
 
 from __future__ import annotations
@@ -27,40 +27,23 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..ops import BINARY, UNARY, VARIADIC, Op
 from .inline import MAX_UNROLLED, local_sources
-from .ops import BINARY, UNARY, Op
 
-__all__ = ["accumulate_into_none", "make_kernel"]
+__all__ = ["backpropagate", "kernel_for", "make_kernel", "source_of"]
 
 Kernel = Callable[[Any], None]
 
 
-def accumulate_into_none(target: Any, contribution: Any) -> None:
-    """``target.grad += contribution`` after ``+=`` raised: a ``None`` gradient is zero.
-
-    Raises:
-        TypeError: Re-raised when the gradient was not None (a real type error).
-    """
-    if target.grad is not None:
-        raise  # the TypeError the caller is handling: a real type error
-    target.grad = 0.0 + contribution
-
-
 def _accumulate(target: str, local: str, indent: str) -> list[str]:
-    """Lines for ``target.grad += g * local``, with the None fallback."""
+    """The line ``target.grad += g * local`` (``g`` alone for a local of 1.0, ``-g`` for -1.0)."""
     if local == "1.0":
         contribution = "g"  # NOTE: g * 1.0 == g exactly, also for inf and nan
     elif local == "-1.0":
         contribution = "-g"
     else:
         contribution = f"g * {local}" if _is_atom(local) else f"g * ({local})"
-    return [
-        f"{indent}d = {contribution}",
-        f"{indent}try:",
-        f"{indent}    {target}.grad += d",
-        f"{indent}except TypeError:",
-        f"{indent}    accumulate_into_none({target}, d)",
-    ]
+    return [f"{indent}{target}.grad += {contribution}"]
 
 
 def _is_atom(expression: str) -> bool:
@@ -136,6 +119,18 @@ def _variadic(op: Op, count: int | None) -> list[str]:
     return lines
 
 
+def source_of(op: Op, count: int | None = None) -> str:
+    """The Python source of ``op``'s kernel (for ``count`` operands when it is n-ary)."""
+    if op.arity == UNARY:
+        lines = _unary(op)
+    elif op.arity == BINARY:
+        lines = _binary(op)
+    else:
+        unrolled = count if count is not None and count <= MAX_UNROLLED else None
+        lines = _variadic(op, unrolled)
+    return "\n".join(lines) + "\n"
+
+
 def make_kernel(op: Op, count: int | None, value_type: type) -> Kernel:
     """The backward kernel of ``op`` (for ``count`` operands when it is n-ary).
 
@@ -148,23 +143,44 @@ def make_kernel(op: Op, count: int | None, value_type: type) -> Kernel:
     Returns:
         ``kernel(node)``, which adds ``node.grad * local`` into every operand's ``.grad``.
     """
-    if op.arity == UNARY:
-        lines = _unary(op)
-    elif op.arity == BINARY:
-        lines = _binary(op)
-    else:
-        unrolled = count if count is not None and count <= MAX_UNROLLED else None
-        lines = _variadic(op, unrolled)
+    source = source_of(op, count)
     namespace: dict[str, Any] = {
         "NAN": math.nan,
         "INF": math.inf,
         "Value": value_type,
         "local_grads": op.local_grads,
-        "accumulate_into_none": accumulate_into_none,
     }
-    source = "\n".join(lines) + "\n"
     # Our own source, generated from the op table only (never from user text).
     exec(compile(source, f"<tinygrad_lite.kernels:{op.name}>", "exec"), namespace)
     kernel: Kernel = namespace["kernel"]
     kernel.__doc__ = f"The chain rule for one {op.name!r} node.\n\n{source}"
     return kernel
+
+
+def kernel_for(op: Op, value_type: type) -> Callable[[Any], None]:
+    """``op``'s kernel, made on first use and kept on the op (n-ary ops: one per operand count)."""
+    kernel = op.kernel
+    if kernel is not None:
+        return kernel
+    if op.arity != VARIADIC:
+        kernel = make_kernel(op, None, value_type)
+    else:
+        by_count: dict[int, Kernel] = op.derived.setdefault("kernels", {})
+
+        def kernel(node: Any) -> None:
+            count = len(node._a)
+            unrolled = by_count.get(count)
+            if unrolled is None:
+                unrolled = by_count[count] = make_kernel(op, count, value_type)
+            unrolled(node)
+
+    op.kernel = kernel
+    return kernel
+
+
+def backpropagate(order: list[Any]) -> None:
+    """The engine's chain rule with one kernel per node: bit-identical, faster."""
+    for node in reversed(order):
+        op = node._op
+        if op is not None:  # a leaf only receives
+            (op.kernel or kernel_for(op, type(node)))(node)
