@@ -108,12 +108,6 @@ def _first_sign(args: Sequence[float]) -> Hashable:
     return _side(args[0])
 
 
-def _base_sign(args: Sequence[float]) -> Hashable:
-    # a**b for a < 0 is nan unless b is whole; x**2, x**3 are smooth through 0
-    a, b = args
-    return 0 if math.isfinite(b) and b.is_integer() else _side(a)
-
-
 def _difference_sign(args: Sequence[float]) -> Hashable:
     return _side(args[0] - args[1])
 
@@ -145,7 +139,6 @@ BRANCH_KEYS: dict[str, Callable[[Sequence[float]], Hashable]] = {
     "remainder": _quotient_key(ieee.round_half_even),
     # where a pole or a domain's edge is crossed, the piece changes too
     "div": lambda args: _side(args[1]),
-    "pow": _base_sign,
     "log": _first_sign,
     "log2": _first_sign,
     "log10": _first_sign,
