@@ -19,7 +19,9 @@
 # 1. define **softplus** and check it,
 # 2. define **GELU**, check its first and second derivatives,
 # 3. plant a **wrong derivative** and watch `gradcheck` catch it,
-# 4. train a small network that uses our ops.
+# 4. let **hypothesis** search for failures instead of picking points
+#    (`tinygrad_lite.testing`),
+# 5. train a small network that uses our ops.
 
 # %%
 %matplotlib inline
@@ -180,7 +182,75 @@ print("passed?", bool(report), "- failures:", [entry.name for entry in report.fa
 print(gradcheck(gelu_wrong, [0.0]))
 
 # %% [markdown]
-# ## 4. Our ops in a network
+# ## 4. Property tests: let hypothesis choose the points
+#
+# Which points, then? `tinygrad_lite.testing` (the `testing` extra) hands the
+# choice to [hypothesis](https://hypothesis.readthedocs.io): it searches the
+# inputs for a point where the analytic derivatives disagree with central
+# differences and, when it finds one, **shrinks** it to the simplest input
+# that still fails. The profile below makes the search reproducible (the
+# same points on every run); without it each run explores new ones.
+#
+# First a hand-written function, with kinks (`abs` at $x = y$, `minimum` at
+# $|x - y| = 1$) and a pole ($x/y$ at $y = 0$). A central difference across
+# a kink or a pole is not a counterexample, so `check_gradients` rejects such
+# points (it compares the branch every op takes at $x$ and $x \pm h$, and
+# how near each pole the step comes) and counts them in its report.
+
+# %%
+from hypothesis import given, settings
+
+from tinygrad_lite.testing import (GradientMismatchError, assert_gradients_match,
+                                   check_gradients, check_op, points)
+
+settings.register_profile("notebook", derandomize=True, deadline=None)
+settings.load_profile("notebook")
+
+
+def smooth_l1(x, y):
+    """Huber's loss of the residual x - y, plus a ratio: kinks and a pole."""
+    r = abs(x - y)
+    small = math.minimum(r, 1.0)
+    return small * (r - 0.5 * small) + x / y
+
+
+print(check_gradients(smooth_l1, inputs=2, max_examples=300))
+print(check_gradients(smooth_l1, inputs=2, order=2, max_examples=100))
+
+# %% [markdown]
+# Now the wrong GELU of section 3. `check_op` checks an op of the table at
+# first and second order over a domain; the error names the shrunk
+# counterexample and prints the gradcheck table at it. Hypothesis tried
+# simpler inputs first: at $x = 0$ the missing term $x\,\varphi(x)$ is 0,
+# so $x = 1$ is the simplest failing input. The right GELU passes.
+
+# %%
+try:
+    check_op(gelu_wrong)
+except GradientMismatchError as error:
+    print(error)
+    print("\nshrunk to:", error.point)
+print()
+print(check_op(gelu))
+
+# %% [markdown]
+# For a test of your own, `points(f, ...)` draws points clear of the kinks
+# and poles `f` actually meets, and `assert_gradients_match` compares at one
+# point (a kink point that slips through is rejected, not failed). pytest
+# would run `test_smooth_l1`; here we call it.
+
+# %%
+@settings(max_examples=200)
+@given(points(smooth_l1, inputs=[(-3, 3), (-3, 3)]))
+def test_smooth_l1(point):
+    assert_gradients_match(smooth_l1, point, order=2)
+
+
+test_smooth_l1()
+print("test_smooth_l1 passed on 200 points")
+
+# %% [markdown]
+# ## 5. Our ops in a network
 #
 # A 2-16-1 network on scikit-learn's two moons, trained with Adam on the
 # logistic loss, its hidden activation one of `relu`, our `softplus` or our
@@ -248,7 +318,8 @@ plt.show()
 #
 # We wrote two functions per op. From them `tinygrad_lite` gave us the
 # chain rule through any expression, second derivatives (`grad(grad(gelu))`),
-# the compiled replay used for training, edge labels in the drawer, and a
-# checker that found the planted bug. A graph that uses the ops pickles by
-# the op's name, so a process that loads it must first register the op (run
-# the `custom_op` definitions, or import the module that holds them).
+# the compiled replay used for training, edge labels in the drawer, a
+# checker that found the planted bug, and a search that shrank it to
+# $x = 1$. A graph that uses the ops pickles by the op's name, so a process
+# that loads it must first register the op (run the `custom_op` definitions,
+# or import the module that holds them).
