@@ -418,26 +418,30 @@ class Value(MathMethods):
 
     # -- Python number protocol -------------------------------------------
 
+    # NOTE: float(), int(), complex() and an index always ask data_read: outside
+    # no_grad they warn GradientLostWarning. The library itself reads .data.
+
     def __float__(self) -> float:
-        if SWITCHED:
-            data_read(self, "float")
+        data_read(self, "float")
         return self.data
 
     def __int__(self) -> int:
-        if SWITCHED:
-            data_read(self, "int")
+        data_read(self, "int")
         return int(self.data)
+
+    def __complex__(self) -> complex:
+        data_read(self, "complex")
+        return complex(self.data)
 
     def __index__(self) -> int:
         """A Value holding an integer works as an index or a count (``range(v)``)."""
-        if SWITCHED:
-            data_read(self, "index")
         data = self.data
         if not data.is_integer():
             raise TypeError(
                 f"a Value used as an index or a count must hold an integer, got {data!r}; "
-                "round it first (math.floor(v), round(v)) or use int(v)"
+                "read it on purpose first: int(v.item()) or round(v.item())"
             )
+        data_read(self, "index")
         return int(data)
 
     def __bool__(self) -> bool:

@@ -20,6 +20,7 @@ from .optimizer import (
     _flag,
     _fraction,
     _grad,
+    _grad_number,
     _non_negative,
     _pair,
     _positive,
@@ -101,7 +102,7 @@ class SGD(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = float(g)  # an int, or a Value left by backward(create_graph=True)
+                g = _grad_number(g)
             if decay:
                 g = g + decay * p.data
             if mu:
@@ -330,7 +331,7 @@ class Adam(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = float(g)  # an int, or a Value left by backward(create_graph=True)
+                g = _grad_number(g)
             if decay:
                 if decoupled:
                     p.data *= shrink
