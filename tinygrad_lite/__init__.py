@@ -132,8 +132,9 @@ from .optim import (
     StepLR,
     clip_grad_norm,
 )
+from .saving import load, save
 from .train import History, accuracy, fit, predict
-from .viz import draw_graph
+from .viz import draw_graph, explore
 
 __version__ = "0.1.0"
 
@@ -197,6 +198,7 @@ __all__ = [
     "erfc",
     "exp",
     "exp2",
+    "explore",
     "expm1",
     "fabs",
     "fit",
@@ -223,6 +225,7 @@ __all__ = [
     "jvp",
     "l2_penalty",
     "ldexp",
+    "load",
     "load_model",
     "log",
     "log1p",
@@ -243,6 +246,7 @@ __all__ = [
     "radians",
     "relu",
     "remainder",
+    "save",
     "sigmoid",
     "sign",
     "sin",

@@ -9,6 +9,7 @@ is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, ClassVar, SupportsFloat
@@ -114,6 +115,8 @@ def _apply_right(op: Op, x: Value, other: Any) -> Value:
         return _record(op, op.forward(x.data, other.data), x, other)
     c = other if type(other) is float else _number(other)
     if c is None:
+        if _is_array(other):
+            return _over_array(op, x, other, value_first=True)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(x.data, c), x, c)
 
@@ -122,8 +125,42 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
     c = other if type(other) is float else _number(other)
     if c is None:
+        if _is_array(other):
+            return _over_array(op, x, other, value_first=False)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(c, x.data), c, x)
+
+
+def _is_array(x: Any) -> bool:
+    """True for a numpy array (numpy is not imported: it is there if an array is)."""
+    return any(
+        kind.__name__ == "ndarray" and kind.__module__ == "numpy" for kind in type(x).__mro__
+    )
+
+
+def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
+    """``x op array`` (or ``array op x``) entry by entry: an object array of Values.
+
+    NOTE: Value sets ``__array_ufunc__ = None``, so numpy hands both orders
+    (``v * a`` and ``a * v``) to Value's operators, which land here.
+    """
+
+    def entry(number: Any) -> Value:
+        if value_first:
+            result = _apply_right(op, x, number)
+        elif type(number) is Value:  # an object array of Values on the left
+            result = _apply_right(op, number, x)
+        else:
+            result = _apply_left(op, number, x)
+        if result is NotImplemented:
+            raise TypeError(
+                f"{op.name} of a Value and an array: every entry must be a real number "
+                f"or a Value, got {type(number).__name__}: {number!r}"
+            )
+        return result
+
+    numpy = sys.modules["numpy"]
+    return numpy.frompyfunc(entry, 1, 1)(array)
 
 
 def apply_op(op: Op, *operands: Any) -> Any:
@@ -382,7 +419,9 @@ class Value(MathMethods):
         that share nodes: the calls take turns, and no contribution is lost.
 
         Args:
-            grad: The seed ``d(final)/d(self)``, 1.0 for a loss.
+            grad: The seed ``d(final)/d(self)``, 1.0 for a loss: a real number,
+                or a Value (its number; with ``create_graph=True``, the Value
+                itself, so the seed is differentiated too).
             retain_graph: Accepted for PyTorch compatibility and ignored: a
                 graph here is plain data that is never freed by backward, so
                 it can always be walked again.
@@ -393,7 +432,7 @@ class Value(MathMethods):
                 later contribution is a Value.
         """
         del retain_graph  # NOTE: nothing to retain; see the docstring
-        seed: Any = grad if create_graph and type(grad) is Value else _to_float(grad)
+        seed: Any = grad if create_graph and type(grad) is Value else _seed_number(grad)
         with GRAPH_LOCK:
             order = backward_order(self)
             if create_graph:
@@ -513,6 +552,28 @@ class Value(MathMethods):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         return persist.deep_copy(self, memo)
+
+
+def _seed_number(grad: Any) -> float:
+    """backward's seed as a float; a TypeError in backward's words for anything else."""
+    if type(grad) is float:
+        return grad
+    if type(grad) is Value:
+        data: float = grad.data
+        return data
+    number = real_to_float(grad)
+    if number is not None:
+        return number
+    hint = ""
+    if isinstance(grad, (list, tuple)) or _is_array(grad):
+        hint = (
+            "; a Value is one number, so its seed is one number too: for several "
+            "outputs, call backward() on their sum, total(outputs).backward()"
+        )
+    raise TypeError(
+        "backward() takes the seed d(final)/d(self) as one number (1.0 for a loss) or a "
+        f"Value, got {type(grad).__name__}: {grad!r}{hint}"
+    )
 
 
 def _binary_method(op: Op, x: Value, other: Any) -> Value:
