@@ -36,7 +36,7 @@ def data(x: Any) -> float:
     """The number held by ``x``: ``x`` itself for a float, ``x.data`` for a Value."""
     if type(x) is float:
         return x
-    number: float = x.data
+    number: float = x._data
     return number
 
 
@@ -100,14 +100,14 @@ def hypot(*args: Any) -> Any:
 
 def zero_unless_nan(x: Any) -> float:
     """The derivative of a piecewise-constant op: 0, or nan where the input is nan."""
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else x._data
     return 0.0 if number == number else _NAN
 
 
 def step(x: Any) -> float:
     """d relu(x)/dx: 1 above zero, 0 at and below (nan stays nan)."""
     # NOTE: relu'(0) = 0, the smallest subgradient, as in PyTorch.
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else x._data
     if number > 0.0:
         return 1.0
     return 0.0 if number <= 0.0 else _NAN
@@ -115,7 +115,7 @@ def step(x: Any) -> float:
 
 def sign(x: Any) -> float:
     """d|x|/dx: the sign of x, 0 at 0 (nan stays nan)."""
-    number = x if type(x) is float else x.data
+    number = x if type(x) is float else x._data
     if number > 0.0:
         return 1.0
     if number < 0.0:
