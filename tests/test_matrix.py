@@ -61,15 +61,15 @@ def test_matmul_values_gradient() -> None:
     # d(sum of all c)/d a[i][k] = sum_j b[k][j]
     for row in a:
         for k, x in enumerate(row):
-            expected = sum(float(v) for v in b[k])
+            expected = sum(v.data for v in b[k])  # type: ignore[union-attr]
             assert isinstance(x, Value)
             assert math.isclose(x.grad, expected, rel_tol=1e-12, abs_tol=1e-12)
     # the forward matches the float product
-    af = [[float(x) for x in row] for row in a]
-    bf = [[float(x) for x in row] for row in b]
+    af = [[x.data for x in row] for row in a]  # type: ignore[union-attr]
+    bf = [[x.data for x in row] for row in b]  # type: ignore[union-attr]
     for got_row, want_row in zip(c, matmul(af, bf), strict=True):
         for got, want in zip(got_row, want_row, strict=True):
-            assert math.isclose(float(got), float(want), rel_tol=1e-12)
+            assert math.isclose(got.data, want, rel_tol=1e-12)  # type: ignore[union-attr, arg-type]
 
 
 def test_transpose_add_scale_apply() -> None:
@@ -83,4 +83,4 @@ def test_transpose_add_scale_apply() -> None:
     assert apply(lambda x: -x, m) == [[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0]]
     vm = [[Value(1.0), Value(-2.0)]]
     out = apply(lambda x: x.relu() if isinstance(x, Value) else x, vm)
-    assert [float(x) for x in out[0]] == [1.0, 0.0]
+    assert [x.data for x in out[0]] == [1.0, 0.0]

@@ -133,8 +133,9 @@ from .optim import (
     StepLR,
     clip_grad_norm,
 )
+from .saving import load, save
 from .train import History, accuracy, fit, predict
-from .viz import draw_graph
+from .viz import draw_graph, explore
 
 __version__ = "0.1.0"
 
@@ -198,6 +199,7 @@ __all__ = [
     "erfc",
     "exp",
     "exp2",
+    "explore",
     "expm1",
     "fabs",
     "fit",
@@ -225,6 +227,7 @@ __all__ = [
     "kernel_source",
     "l2_penalty",
     "ldexp",
+    "load",
     "load_model",
     "log",
     "log1p",
@@ -245,6 +248,7 @@ __all__ = [
     "radians",
     "relu",
     "remainder",
+    "save",
     "sigmoid",
     "sign",
     "sin",

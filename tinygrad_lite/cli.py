@@ -339,6 +339,27 @@ picture (a 6,401-character expression took over 280 s uncapped; at 500 nodes it
 draws in about 2 s), so a larger ``--max-nodes`` is capped, and said so."""
 
 
+_PICTURE_SUFFIXES = (".svg", ".png", ".pdf")
+_PAGE_SUFFIXES = (".html", ".htm")
+
+
+def _wrong_file(out: str | None, html: str | None) -> str | None:
+    """What is wrong with the ``--out``/``--html`` file names (None: nothing), before any work."""
+    if out and out != "-" and Path(out).suffix.lower() not in _PICTURE_SUFFIXES:
+        hint = ""
+        if Path(out).suffix.lower() in _PAGE_SUFFIXES:
+            hint = "; for the interactive page use --html FILE.html"
+        elif Path(out).suffix.lower() == ".gif":
+            hint = "; for an animation of the backward pass use --steps FILE.gif"
+        return (
+            f"--out {out!r}: --out writes a picture as .svg, .png or .pdf (the file's "
+            f"suffix picks the format), or the DOT text to stdout with --out -{hint}"
+        )
+    if html and Path(html).suffix.lower() not in _PAGE_SUFFIXES:
+        return f"--html {html!r}: --html writes one page, a .html file (open it in a browser)"
+    return None
+
+
 def _draw(args: argparse.Namespace) -> int:
     """Parse the expression safely, evaluate it on Values, draw it (exit 2: bad input)."""
     from .expression import ExpressionError, evaluate, parse_bindings, variables
@@ -350,6 +371,9 @@ def _draw(args: argparse.Namespace) -> int:
 
     if not (args.out or args.html or args.steps):
         return fail("nothing to write: give --out FILE, --html FILE or --steps FILE.gif|DIR")
+    wrong_file = _wrong_file(args.out, args.html)
+    if wrong_file is not None:
+        return fail(wrong_file)
     if args.max_nodes < 1:
         return fail(f"--max-nodes must be an integer >= 1, got {args.max_nodes}")
     max_nodes = args.max_nodes

@@ -115,9 +115,9 @@ class Graph:
         with GRAPH_LOCK:
             if inputs is not None:
                 for leaf, number in zip(self.inputs, numbers, strict=True):
-                    leaf.data = number
+                    leaf._data = number
             self._passes()[0]()
-            return self.output.data
+            return self.output._data
 
     def backward(self, grad: float = 1.0) -> None:
         """Recompute every gradient, exactly as ``output.backward(grad)`` would.
@@ -143,14 +143,14 @@ class Graph:
         for node in self.operations:
             op: Op = node._op  # type: ignore[assignment]
             if op.arity == VARIADIC:
-                node.data = op.forward([x.data for x in node._a])
+                node._data = op.forward([x._data for x in node._a])
             elif op.arity == BINARY:
                 a, b = node._a, node._b
-                node.data = op.forward(
-                    a.data if type(a) is Value else a, b.data if type(b) is Value else b
+                node._data = op.forward(
+                    a._data if type(a) is Value else a, b._data if type(b) is Value else b
                 )
             else:
-                node.data = op.forward(node._a.data)
+                node._data = op.forward(node._a._data)
 
     def _interpret_backward(self, grad: float) -> None:
         for node in self.operations:
@@ -217,7 +217,7 @@ def _emit(
     leaves = [node for node in nodes if node.is_leaf]
     for leaf in leaves:
         i = index[leaf]
-        forward.append((i, f"    v{i} = N[{i}].data"))
+        forward.append((i, f"    v{i} = N[{i}]._data"))
         backward.append((i, f"    g{i} = N[{i}].grad"))
     for node in nodes:
         op = node._op
@@ -232,7 +232,7 @@ def _emit(
         elif expression is None:
             expression = f"{function('F', op)}({', '.join(args)})"
         forward.append((i, f"    v{i} = {expression}"))
-        forward.append((i, f"    N[{i}].data = v{i}"))
+        forward.append((i, f"    N[{i}]._data = v{i}"))
         backward.append((i, f"    g{i} = -0.0"))
     out = index[output]
     backward.append((out, f"    g{out} += seed"))
@@ -247,7 +247,7 @@ def _emit(
     # Load only the node values that some local derivative reads.
     text = "\n".join(line for _, line in chain_rule)
     used = sorted({int(name[1:]) for name in _VALUE_NAME.findall(text)})
-    backward.extend((i, f"    v{i} = N[{i}].data") for i in used)
+    backward.extend((i, f"    v{i} = N[{i}]._data") for i in used)
     backward.extend(chain_rule)
     for node in nodes:
         i = index[node]

@@ -108,8 +108,13 @@ def hinge(
     return _hinge_one(score, _single_target("hinge", label))
 
 
+def _number_of(x: Scalar) -> float:
+    """A target's number, read on purpose (a Value placeholder's data; no float() of it)."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
 def _hinge_one(score: Scalar, label: Scalar) -> Value:
-    if float(label) not in (-1.0, 1.0):
+    if _number_of(label) not in (-1.0, 1.0):
         raise ValueError(f"hinge labels must be -1 or +1, got {label!r}")
     return (1 + -label * _as_value(score)).relu()
 
@@ -137,7 +142,7 @@ def binary_cross_entropy_with_logits(
 
 
 def _bce_one(logit: Scalar, target: Scalar) -> Value:
-    if not 0.0 <= float(target) <= 1.0:
+    if not 0.0 <= _number_of(target) <= 1.0:
         raise ValueError(
             f"binary_cross_entropy_with_logits targets must be in [0, 1], got {target!r}"
         )

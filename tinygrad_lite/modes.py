@@ -203,8 +203,8 @@ def detect_anomaly() -> Switch:
     """Inside, the first op that makes nan or inf from finite inputs raises.
 
     Thread-local, nestable, usable as a decorator, and safe against Ctrl-C
-    like :func:`no_grad`. Inside it, ``float()`` or ``__index__`` of a
-    computed Value also warns, since the number leaves the graph there.
+    like :func:`no_grad`. (``float()`` of a Value warns
+    ``GradientLostWarning`` outside ``no_grad``, inside this block or not.)
 
     Raises:
         FloatingPointError: Naming the op and its input values (from the op,

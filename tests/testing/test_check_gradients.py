@@ -136,6 +136,7 @@ def test_a_wrong_partial_derivative_shrinks_to_zeros_and_ones(scratch: list[Cust
     assert [entry.passed for entry in caught.value.report] == [True, False]
 
 
+@pytest.mark.filterwarnings("ignore::tinygrad_lite.engine.checks.GradientLostWarning")
 def test_order_two_checks_the_hessian(scratch: list[CustomOp]) -> None:
     def smooth(x: Value, y: Value) -> Value:
         return (x * y).sin() + x.exp() * y * y + abs(x) * x

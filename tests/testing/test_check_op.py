@@ -45,6 +45,7 @@ def test_a_wrong_rule_is_caught_and_shrunk(scratch: list[CustomOp]) -> None:
     assert "dy/dx0" in str(caught.value) and "FAIL" in str(caught.value)
 
 
+@pytest.mark.filterwarnings("ignore::tinygrad_lite.engine.checks.GradientLostWarning")
 def test_a_rule_written_with_the_math_module_fails_at_second_order(
     scratch: list[CustomOp],
 ) -> None:

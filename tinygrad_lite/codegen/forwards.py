@@ -29,12 +29,12 @@ NaryForward = Callable[[tuple[Any, ...]], "float | None"]
 def source_of_forward(op: Op, count: int) -> str:
     """The source of ``op``'s checked forward for ``count`` operands."""
     names = [f"o{k}" for k in range(count)]
-    expression = forward_source(op, [f"{name}.data" for name in names])
+    expression = forward_source(op, [f"{name}._data" for name in names])
     if expression is None or count == 0:
         lines = [
             "def forward(o):",
             "    if set(map(type, o)) <= ALL_VALUES:",
-            "        return op_forward([x.data for x in o])",
+            "        return op_forward([x._data for x in o])",
             "    return None",
         ]
     else:

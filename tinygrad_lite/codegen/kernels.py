@@ -47,7 +47,7 @@ def _accumulate(target: str, local: str, indent: str) -> list[str]:
 
 
 def _is_atom(expression: str) -> bool:
-    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.data)?", expression) is not None
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\._data)?", expression) is not None
 
 
 def _uses(expression: str, name: str) -> bool:
@@ -58,14 +58,14 @@ def _unary(op: Op) -> list[str]:
     lines = ["def kernel(node):", "    g = node.grad", "    a = node._a"]
     local = local_sources(op, ["x"], "out")
     if local is None:
-        lines.append("    local = local_grads(a.data, node.data)")
+        lines.append("    local = local_grads(a._data, node._data)")
         expression = "local"
     else:
         expression = local[0]
         if _uses(expression, "x"):
-            lines.append("    x = a.data")
+            lines.append("    x = a._data")
         if _uses(expression, "out"):
-            lines.append("    out = node.data")
+            lines.append("    out = node._data")
     lines += _accumulate("a", expression, "    ")
     return lines
 
@@ -75,10 +75,10 @@ def _binary_case(op: Op, a: str, b: str, wanted: tuple[bool, bool], indent: str)
     lines: list[str] = []
     local = local_sources(op, [a, b], "out")
     if local is None:
-        lines.append(f"{indent}locals_ = local_grads({a}, {b}, node.data)")
+        lines.append(f"{indent}locals_ = local_grads({a}, {b}, node._data)")
         local = ["locals_[0]", "locals_[1]"]
     elif any(_uses(x, "out") for x, w in zip(local, wanted, strict=True) if w):
-        lines.append(f"{indent}out = node.data")
+        lines.append(f"{indent}out = node._data")
     for name, expression, keep in zip(("a", "b"), local, wanted, strict=True):
         if keep:
             lines += _accumulate(name, expression, indent)
@@ -90,11 +90,11 @@ def _binary(op: Op) -> list[str]:
     # receives nothing; only the Value side's half of the rule is applied.
     lines = ["def kernel(node):", "    g = node.grad", "    a = node._a", "    b = node._b"]
     lines.append("    if type(a) is not Value:")
-    lines += _binary_case(op, "a", "b.data", (False, True), "        ")
+    lines += _binary_case(op, "a", "b._data", (False, True), "        ")
     lines.append("    elif type(b) is not Value:")
-    lines += _binary_case(op, "a.data", "b", (True, False), "        ")
+    lines += _binary_case(op, "a._data", "b", (True, False), "        ")
     lines.append("    else:")
-    lines += _binary_case(op, "a.data", "b.data", (True, True), "        ")
+    lines += _binary_case(op, "a._data", "b._data", (True, True), "        ")
     return lines
 
 
@@ -102,18 +102,18 @@ def _variadic(op: Op, count: int | None) -> list[str]:
     """An n-ary kernel: unrolled for ``count`` operands, or a loop (``count`` None)."""
     lines = ["def kernel(node):", "    g = node.grad"]
     operands = [f"p{k}" for k in range(count or 0)]
-    local = None if count is None else local_sources(op, [f"{p}.data" for p in operands], "out")
+    local = None if count is None else local_sources(op, [f"{p}._data" for p in operands], "out")
     if local is None:
         lines += [
             "    parents = node._a",
-            "    locals_ = local_grads([p.data for p in parents], node.data)",
+            "    locals_ = local_grads([p._data for p in parents], node._data)",
             "    for target, local in zip(parents, locals_, strict=True):",
         ]
         lines += _accumulate("target", "local", "        ")
         return lines
     lines.append(f"    {', '.join(operands)}, = node._a")
     if any(_uses(x, "out") for x in local):
-        lines.append("    out = node.data")
+        lines.append("    out = node._data")
     for target, expression in zip(operands, local, strict=True):
         lines += _accumulate(target, expression, "    ")
     return lines

@@ -33,6 +33,10 @@ def real_to_float(x: Any) -> float | None:
             if isinstance(x, decimal.Decimal) and x.is_snan():
                 return math.nan
             raise
+        except TypeError:
+            # NOTE: numpy registers timedelta64 as a numbers.Integral, but it
+            # has no float; it is no number here, so callers name it.
+            return None
     if _is_numpy_bool(x):  # numpy.bool_ is no numbers.Real, but a bool all the same
         return 1.0 if x else 0.0
     return None

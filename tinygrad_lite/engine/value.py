@@ -8,9 +8,10 @@ is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, ClassVar, SupportsFloat
+from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
 
 from .. import modes
 from ..modes import SWITCHED
@@ -56,6 +57,29 @@ def _to_float(x: Any) -> float:
 
 
 _new = object.__new__
+# NOTE: the number lives in the slot ``_data``, which the engine reads and
+# writes directly; ``Value.data`` is a property over it whose getter is this
+# C-level attrgetter (a read costs a few ns more than a slot's) and whose
+# setter checks what the user assigns.
+_data_of = attrgetter("_data")
+
+
+def _set_data(node: Value, number: Any) -> None:
+    """``v.data = number``: checked before it is stored, so a bad number never lands."""
+    if type(number) is not float:
+        converted = real_to_float(number)
+        if converted is None:
+            if isinstance(number, Value):
+                raise TypeError(
+                    "Value.data must be a real number, got a Value; assign its number, "
+                    "v.data = other.data"
+                )
+            raise TypeError(
+                f"Value.data must be a real number ({ACCEPTED}), "
+                f"got {type(number).__name__}: {number!r}"
+            )
+        number = converted
+    node._data = number
 
 
 def _constant(x: Any) -> Value | None:
@@ -64,7 +88,7 @@ def _constant(x: Any) -> Value | None:
     if data is None:
         return None
     node: Value = _new(Value)
-    node.data = data
+    node._data = data
     node.grad = 0.0
     node.label = ""
     node._op = None
@@ -80,11 +104,11 @@ def _record(op: Op, data: float, a: Any, b: Any) -> Value:
         mode = modes.current()
         if mode.anomaly:
             operands = _operands(op, a, b)
-            check_anomaly(op, data, [x.data if type(x) is Value else x for x in operands])  # type: ignore[misc]
+            check_anomaly(op, data, [x._data if type(x) is Value else x for x in operands])  # type: ignore[misc]
         if not mode.recording:
             return Value(data)
     node: Value = _new(Value)
-    node.data = data
+    node._data = data
     node.grad = 0.0
     node.label = ""
     node._op = op
@@ -97,19 +121,55 @@ def _record(op: Op, data: float, a: Any, b: Any) -> Value:
 def _apply_right(op: Op, x: Value, other: Any) -> Value:
     """``x op other`` for a Value ``x`` and a Value or plain number ``other``."""
     if type(other) is Value:
-        return _record(op, op.forward(x.data, other.data), x, other)
+        return _record(op, op.forward(x._data, other._data), x, other)
     c = other if type(other) is float else _number(other)
     if c is None:
+        if _is_array(other):
+            return _over_array(op, x, other, value_first=True)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
-    return _record(op, op.forward(x.data, c), x, c)
+    return _record(op, op.forward(x._data, c), x, c)
 
 
 def _apply_left(op: Op, other: Any, x: Value) -> Value:
     """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
     c = other if type(other) is float else _number(other)
     if c is None:
+        if _is_array(other):
+            return _over_array(op, x, other, value_first=False)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
-    return _record(op, op.forward(c, x.data), c, x)
+    return _record(op, op.forward(c, x._data), c, x)
+
+
+def _is_array(x: Any) -> bool:
+    """True for a numpy array (numpy is not imported: it is there if an array is)."""
+    return any(
+        kind.__name__ == "ndarray" and kind.__module__ == "numpy" for kind in type(x).__mro__
+    )
+
+
+def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
+    """``x op array`` (or ``array op x``) entry by entry: an object array of Values.
+
+    NOTE: Value sets ``__array_ufunc__ = None``, so numpy hands both orders
+    (``v * a`` and ``a * v``) to Value's operators, which land here.
+    """
+
+    def entry(number: Any) -> Value:
+        if value_first:
+            result = _apply_right(op, x, number)
+        elif type(number) is Value:  # an object array of Values on the left
+            result = _apply_right(op, number, x)
+        else:
+            result = _apply_left(op, number, x)
+        if result is NotImplemented:
+            raise TypeError(
+                f"{op.name} of a Value and an array: every entry must be a real number "
+                f"or a Value, got {type(number).__name__}: {number!r}"
+            )
+        return result
+
+    numpy = sys.modules["numpy"]
+    return numpy.frompyfunc(entry, 1, 1)(array)
 
 
 def apply_op(op: Op, *operands: Any) -> Any:
@@ -132,7 +192,7 @@ def apply_op(op: Op, *operands: Any) -> Any:
     if arity == UNARY and count == 1:
         x = operands[0]
         if type(x) is Value:
-            return _record(op, op.forward(x.data), x, None)
+            return _record(op, op.forward(x._data), x, None)
         return op.forward(_operand_number(op, x))
     if arity == BINARY and count == 2:
         a, b = operands
@@ -200,12 +260,12 @@ class Value(MathMethods):
         8.0
     """
 
-    __slots__ = ("_a", "_b", "_mark", "_op", "data", "grad", "label")
+    __slots__ = ("_a", "_b", "_data", "_mark", "_op", "grad", "label")
 
     # Let numpy scalars defer to Value's reflected operators (np.float64(2) * v).
     __array_ufunc__ = None
 
-    data: float
+    _data: float
     grad: float
     label: str
     _op: Op | None
@@ -216,13 +276,29 @@ class Value(MathMethods):
     def __init__(self, data: SupportsFloat, label: str = "") -> None:
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = data if type(data) is float else _to_float(data)
+        self._data = data if type(data) is float else _to_float(data)
         self.grad = 0.0
         self.label = label
         self._op = None
         self._a = None
         self._b = None
         self._mark = None
+
+    if TYPE_CHECKING:
+
+        @property
+        def data(self) -> float:
+            """The number, a float."""
+
+        @data.setter
+        def data(self, number: SupportsFloat) -> None: ...
+
+    else:
+        data = property(
+            _data_of,
+            _set_data,
+            doc="The number, a float; an assigned real number is stored as its float.",
+        )
 
     # -- what the node is -------------------------------------------------
 
@@ -292,7 +368,7 @@ class Value(MathMethods):
         return _apply_left(_POW, base, self)
 
     def __neg__(self) -> Value:
-        return _record(_NEG, _NEG.forward(self.data), self, None)
+        return _record(_NEG, _NEG.forward(self._data), self, None)
 
     def __pos__(self) -> Value:
         return self
@@ -300,7 +376,7 @@ class Value(MathMethods):
     # -- the hooks of MathMethods: one op applied to this Value -------------
 
     def _unary(self, op: Op) -> Value:
-        return _record(op, op.forward(self.data), self, None)
+        return _record(op, op.forward(self._data), self, None)
 
     def _method(self, op: Op, other: Any) -> Value:
         return _binary_method(op, self, other)
@@ -315,23 +391,23 @@ class Value(MathMethods):
         return apply_op(op, self, *others)  # type: ignore[no-any-return]
 
     def __abs__(self) -> Value:
-        return _record(_ABS, _ABS.forward(self.data), self, None)
+        return _record(_ABS, _ABS.forward(self._data), self, None)
 
     def relu(self) -> Value:
         """``max(0, x)``; its derivative at 0 is 0."""
-        return _record(_RELU, _RELU.forward(self.data), self, None)
+        return _record(_RELU, _RELU.forward(self._data), self, None)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; ``d tanh(x)/dx = 1 - tanh(x)**2``."""
-        return _record(_TANH, _TANH.forward(self.data), self, None)
+        return _record(_TANH, _TANH.forward(self._data), self, None)
 
     def exp(self) -> Value:
         """``e**x`` (``inf`` past about 709.78)."""
-        return _record(_EXP, _EXP.forward(self.data), self, None)
+        return _record(_EXP, _EXP.forward(self._data), self, None)
 
     def log(self) -> Value:
         """Natural logarithm: ``log(0) = -inf``, ``log(x < 0) = nan``."""
-        return _record(_LOG, _LOG.forward(self.data), self, None)
+        return _record(_LOG, _LOG.forward(self._data), self, None)
 
     # -- gradients --------------------------------------------------------
 
@@ -352,7 +428,9 @@ class Value(MathMethods):
         that share nodes: the calls take turns, and no contribution is lost.
 
         Args:
-            grad: The seed ``d(final)/d(self)``, 1.0 for a loss.
+            grad: The seed ``d(final)/d(self)``, 1.0 for a loss: a real number,
+                or a Value (its number; with ``create_graph=True``, the Value
+                itself, so the seed is differentiated too).
             retain_graph: Accepted for PyTorch compatibility and ignored: a
                 graph here is plain data that is never freed by backward, so
                 it can always be walked again.
@@ -363,7 +441,7 @@ class Value(MathMethods):
                 later contribution is a Value.
         """
         del retain_graph  # NOTE: nothing to retain; see the docstring
-        seed: Any = grad if create_graph and type(grad) is Value else _to_float(grad)
+        seed: Any = grad if create_graph and type(grad) is Value else _seed_number(grad)
         backward(self, seed, create_graph)
 
     def zero_grad(self, set_to_none: bool = False) -> None:
@@ -374,67 +452,71 @@ class Value(MathMethods):
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
-        return Value(self.data, self.label)
+        return Value(self._data, self.label)
 
     # -- Python number protocol -------------------------------------------
 
+    # NOTE: float(), int(), complex() and an index always ask data_read: outside
+    # no_grad they warn GradientLostWarning. The library itself reads .data.
+
     def __float__(self) -> float:
-        if SWITCHED:
-            data_read(self, "float")
-        return self.data
+        data_read(self, "float")
+        return self._data
 
     def __int__(self) -> int:
-        if SWITCHED:
-            data_read(self, "int")
-        return int(self.data)
+        data_read(self, "int")
+        return int(self._data)
+
+    def __complex__(self) -> complex:
+        data_read(self, "complex")
+        return complex(self._data)
 
     def __index__(self) -> int:
         """A Value holding an integer works as an index or a count (``range(v)``)."""
-        if SWITCHED:
-            data_read(self, "index")
-        data = self.data
+        data = self._data
         if not data.is_integer():
             raise TypeError(
                 f"a Value used as an index or a count must hold an integer, got {data!r}; "
-                "round it first (math.floor(v), round(v)) or use int(v)"
+                "read it on purpose first: int(v.item()) or round(v.item())"
             )
+        data_read(self, "index")
         return int(data)
 
     def __bool__(self) -> bool:
         if SWITCHED:
             data_read(self, "bool")
-        return bool(self.data)
+        return bool(self._data)
 
     def item(self) -> float:
         """The number as a plain float, on purpose (as torch's ``item()``): it never warns."""
-        return self.data
+        return self._data
 
     def __format__(self, spec: str) -> str:
-        return format(self.data, spec) if spec else repr(self)
+        return format(self._data, spec) if spec else repr(self)
 
     def __lt__(self, other: Value | float) -> bool:
         if SWITCHED:
             data_read(self, "compare")
         number = _compare_operand(other)
-        return NotImplemented if number is None else self.data < number
+        return NotImplemented if number is None else self._data < number
 
     def __le__(self, other: Value | float) -> bool:
         if SWITCHED:
             data_read(self, "compare")
         number = _compare_operand(other)
-        return NotImplemented if number is None else self.data <= number
+        return NotImplemented if number is None else self._data <= number
 
     def __gt__(self, other: Value | float) -> bool:
         if SWITCHED:
             data_read(self, "compare")
         number = _compare_operand(other)
-        return NotImplemented if number is None else self.data > number
+        return NotImplemented if number is None else self._data > number
 
     def __ge__(self, other: Value | float) -> bool:
         if SWITCHED:
             data_read(self, "compare")
         number = _compare_operand(other)
-        return NotImplemented if number is None else self.data >= number
+        return NotImplemented if number is None else self._data >= number
 
     # Notebook display. The drawer sits above the engine and registers its
     # renderer here on import, so the engine never imports it.
@@ -451,7 +533,7 @@ class Value(MathMethods):
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        parts = [repr(self.data), f"grad={self.grad!r}"]
+        parts = [repr(self._data), f"grad={self.grad!r}"]
         if self.label:
             parts.append(f"label={self.label!r}")
         if self._op is not None:
@@ -471,6 +553,28 @@ class Value(MathMethods):
         return persist.deep_copy(self, memo)
 
 
+def _seed_number(grad: Any) -> float:
+    """backward's seed as a float; a TypeError in backward's words for anything else."""
+    if type(grad) is float:
+        return grad
+    if type(grad) is Value:
+        data: float = grad._data
+        return data
+    number = real_to_float(grad)
+    if number is not None:
+        return number
+    hint = ""
+    if isinstance(grad, (list, tuple)) or _is_array(grad):
+        hint = (
+            "; a Value is one number, so its seed is one number too: for several "
+            "outputs, call backward() on their sum, total(outputs).backward()"
+        )
+    raise TypeError(
+        "backward() takes the seed d(final)/d(self) as one number (1.0 for a loss) or a "
+        f"Value, got {type(grad).__name__}: {grad!r}{hint}"
+    )
+
+
 def _binary_method(op: Op, x: Value, other: Any) -> Value:
     """A method's ``x.op(other)``: like an operator, but a bad operand is a TypeError."""
     result = _apply_right(op, x, other)
@@ -481,7 +585,7 @@ def _binary_method(op: Op, x: Value, other: Any) -> Value:
 
 def _compare_operand(other: Any) -> float | None:
     if type(other) is Value:
-        data: float = other.data
+        data: float = other._data
         return data
     if type(other) is float:
         return other
@@ -492,7 +596,6 @@ def _compare_operand(other: Any) -> float | None:
 # n-ary ops: one node for a whole sum, as the scalar expansion would give.
 
 
-_data_of = attrgetter("data")
 _ALL_VALUES = {Value}
 
 # Installed by tinygrad_lite.codegen while kernels are on: a faster,

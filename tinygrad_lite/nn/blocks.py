@@ -21,9 +21,9 @@ from .layers import _activate, _check_size, _lift, _rng
 __all__ = ["Dropout", "Linear", "ReLU", "Sequential", "Sigmoid", "Tanh"]
 
 
-def _vector(x: Value | Sequence[Value | float]) -> list[Value]:
-    """A block's input as a list of Values (a single Value is a vector of one)."""
-    return [x] if isinstance(x, Value) else _lift(x)
+def _vector(x: Value | Sequence[Value | float], owner: Module) -> list[Value]:
+    """A block's input of any length as a list of Values (a single Value is a vector of one)."""
+    return [x] if isinstance(x, Value) else _lift(x, owner)
 
 
 class Linear(Module):
@@ -86,9 +86,7 @@ class Linear(Module):
         Raises:
             ValueError: If ``x`` does not have ``in_features`` entries.
         """
-        xs = _vector(x)
-        if len(xs) != len(self.weight[0]):
-            raise ValueError(f"{self!r} expects {len(self.weight[0])} inputs, got {len(xs)}")
+        xs = _lift(x, self, len(self.weight[0]))
         if self.bias is None:
             return [dot(row, xs) for row in self.weight]
         return [dot(row, xs, b) for row, b in zip(self.weight, self.bias, strict=True)]
@@ -132,7 +130,7 @@ class _Elementwise(Module):
         """The activation of ``x``, entry by entry."""
         if isinstance(x, Value):
             return _activate(x, self._op)
-        return [_activate(xi, self._op) for xi in _lift(x)]
+        return [_activate(xi, self._op) for xi in _lift(x, self)]
 
     def __call__(self, x: Any) -> Any:
         return self.forward(x)
@@ -200,7 +198,7 @@ class Dropout(Module):
     def forward(self, x: Value | Sequence[Value | float]) -> Value | list[Value]:
         """``x`` with entries dropped (training mode) or unchanged (evaluation mode)."""
         single = isinstance(x, Value)
-        xs = _vector(x)
+        xs = _vector(x, self)
         if not self.training or self.p == 0.0:
             return xs[0] if single else xs
         p, draw = self.p, self.rng.random

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..engine import Value, dot
+from ..engine.coerce import ACCEPTED, real_to_float
 from .base import FloatStep, Module
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Neuron"]
@@ -69,9 +70,82 @@ def _activate(x: Value, activation: str | None) -> Value:
     return x.sigmoid()
 
 
-def _lift(x: Sequence[Value | float]) -> list[Value]:
-    """Inputs as Values: plain numbers become leaves once, not once per neuron."""
-    return [xi if type(xi) is Value else Value(xi) for xi in x]
+def _lift(x: Any, owner: Module | None = None, nin: int | None = None) -> list[Value]:
+    """One sample's inputs as Values: plain numbers become leaves once, not once per neuron.
+
+    Args:
+        x: A list or tuple of Values and real numbers (any other iterable is
+            read into a list); a single Value or number when ``nin`` is 1 or
+            None (a vector of one).
+        owner: The model that was called, for the messages.
+        nin: The number of inputs ``owner`` takes (None: any).
+
+    Raises:
+        TypeError: If ``x`` is not one sample (a single number for several
+            inputs, a batch, a string) or an entry is not a number, naming it.
+        ValueError: If ``x`` does not have ``nin`` entries.
+    """
+    kind = type(x)
+    if kind is not list and kind is not tuple:
+        x = _sample(x, owner, nin)
+    try:
+        values = [xi if type(xi) is Value else Value(xi) for xi in x]
+    except TypeError as error:
+        message = _entry_error(x, owner, nin)
+        if message is None:
+            raise
+        raise TypeError(message) from error
+    if nin is not None and len(values) != nin:
+        raise ValueError(f"{_name(owner)} expects {nin} inputs, got {len(values)}")
+    return values
+
+
+def _check_entries(x: Sequence[Any], owner: Module | None, nin: int | None) -> None:
+    message = _entry_error(x, owner, nin)
+    if message is not None:
+        raise TypeError(message)
+
+
+def _name(owner: Module | None) -> str:
+    return "the model" if owner is None else repr(owner)
+
+
+def _one_sample(owner: Module | None, nin: int | None) -> str:
+    count = "numbers or Values" if nin is None else f"{nin} inputs (numbers or Values)"
+    return f"{_name(owner)} takes one sample, a list of {count}"
+
+
+def _sample(x: Any, owner: Module | None, nin: int | None) -> list[Any]:
+    """A sample that is not a list or tuple: a lone number (for one input) or an iterable."""
+    if type(x) is Value or real_to_float(x) is not None:
+        if nin is None or nin == 1:
+            return [x]
+        names = ", ".join(f"x{i}" for i in range(1, min(nin, 3) + 1))
+        raise TypeError(
+            f"{_one_sample(owner, nin)}; got a single {type(x).__name__}: {x!r}. "
+            f"Give all {nin} inputs in a list: model([{names}{', ...' if nin > 3 else ''}])"
+        )
+    if isinstance(x, (str, bytes)) or not hasattr(type(x), "__iter__"):
+        raise TypeError(f"{_one_sample(owner, nin)}; got {type(x).__name__}: {x!r}")
+    return list(x)
+
+
+def _entry_error(x: Sequence[Any], owner: Module | None, nin: int | None) -> str | None:
+    """The message for the first entry of ``x`` that is not a number (None: all are)."""
+    for i, xi in enumerate(x):
+        if type(xi) is Value or real_to_float(xi) is not None:
+            continue
+        if not isinstance(xi, (str, bytes)) and hasattr(type(xi), "__len__"):
+            return (
+                f"{_one_sample(owner, nin)}; input [{i}] is a {type(xi).__name__}: "
+                f"{xi!r}, so this looks like a batch of samples. Call the model once "
+                "per sample: [model(x) for x in xs]"
+            )
+        return (
+            f"{_name(owner)}: input [{i}] is a {type(xi).__name__}: {xi!r}; "
+            f"accepted are Values and real numbers ({ACCEPTED})"
+        )
+    return None
 
 
 class Neuron(Module):
@@ -131,9 +205,18 @@ class Neuron(Module):
         Raises:
             ValueError: If ``x`` does not have ``nin`` entries.
         """
-        if len(x) != len(self.w):
-            raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}")
-        out = dot(self.w, x, self.b)
+        nin = len(self.w)
+        kind = type(x)
+        if kind is not list and kind is not tuple:
+            x = _sample(x, self, nin)
+        if len(x) != nin:
+            _check_entries(x, self, nin)  # a batch of the wrong length says so first
+            raise ValueError(f"{self!r} expects {nin} inputs, got {len(x)}")
+        try:
+            out = dot(self.w, x, self.b)
+        except TypeError:
+            _check_entries(x, self, nin)
+            raise
         # NOTE: relu is tested first and called directly: this is the hot path.
         return out.relu() if self.activation == "relu" else _activate(out, self.activation)
 
@@ -198,7 +281,7 @@ class Layer(Module):
 
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output, always as a list (plain-number inputs lifted once)."""
-        xs = _lift(x)
+        xs = _lift(x, self, len(self.neurons[0].w))
         return [neuron.forward(xs) for neuron in self.neurons]
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
@@ -261,6 +344,15 @@ class MLP(Module):
         seed: int | random.Random | None = None,
     ) -> None:
         _check_size("nin", nin)
+        given: Any = nouts  # NOTE: typed as a list, but a newcomer writes MLP(2, 4)
+        if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
+            example = given if type(given) is int and given > 0 else 1
+            raise TypeError(
+                "MLP(nin, nouts): nouts is the list of layer widths, the last one the "
+                f"number of outputs; got {type(given).__name__}: {given!r}. For one layer "
+                f"of {example} outputs write MLP({nin}, [{example}]); for a hidden layer "
+                f"of 16 before it, MLP({nin}, [16, {example}])"
+            )
         if len(nouts) == 0:
             raise ValueError("nouts must list at least one layer width, got []")
         for width in nouts:
@@ -289,9 +381,9 @@ class MLP(Module):
 
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:
         """The last layer's outputs, always as a list."""
-        values = self.layers[0].outputs(x)
-        for layer in self.layers[1:]:
-            values = layer.outputs(values)
+        values = _lift(x, self, self.layers[0].nin)
+        for layer in self.layers:
+            values = [neuron.forward(values) for neuron in layer.neurons]
         return values
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:

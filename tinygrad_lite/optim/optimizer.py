@@ -83,7 +83,16 @@ def _grad(p: Value) -> float | None:
     g = p.grad
     if g is None or type(g) is float:
         return g
-    return float(g)  # an int, or a Value left by backward(create_graph=True)
+    return _grad_number(g)
+
+
+def _grad_number(g: Any) -> float:
+    """A gradient that is not a float as one: an int, or the data of a Value gradient.
+
+    ``backward(create_graph=True)`` leaves Value gradients; their number is read
+    on purpose (``.data``), so the step never warns ``GradientLostWarning``.
+    """
+    return g.data if type(g) is Value else float(g)
 
 
 class Optimizer:

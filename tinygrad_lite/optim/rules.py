@@ -20,6 +20,7 @@ from .optimizer import (
     _flag,
     _fraction,
     _grad,
+    _grad_number,
     _non_negative,
     _pair,
     _positive,
@@ -101,9 +102,9 @@ class SGD(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = float(g)  # an int, or a Value left by backward(create_graph=True)
+                g = _grad_number(g)
             if decay:
-                g = g + decay * p.data
+                g = g + decay * p._data
             if mu:
                 buffers = state.get(p)
                 if buffers is None:
@@ -113,7 +114,7 @@ class SGD(Optimizer):
                     b = mu * buffers["momentum_buffer"] + keep * g
                     buffers["momentum_buffer"] = b
                 g = g + mu * b if nesterov else b
-            p.data -= lr * g
+            p._data -= lr * g
 
 
 class Momentum(SGD):
@@ -223,7 +224,7 @@ class RMSprop(Optimizer):
             if g is None:
                 continue
             if decay:
-                g = g + decay * p.data
+                g = g + decay * p._data
             buffers = state.get(p)
             if buffers is None:
                 buffers = state[p] = dict.fromkeys(sorted(self._state_keys(group)), 0.0)
@@ -240,9 +241,9 @@ class RMSprop(Optimizer):
             if mu:
                 b = mu * buffers["momentum_buffer"] + g / denominator
                 buffers["momentum_buffer"] = b
-                p.data -= lr * b
+                p._data -= lr * b
             else:
-                p.data -= lr * g / denominator
+                p._data -= lr * g / denominator
 
 
 RMSProp = RMSprop
@@ -330,12 +331,12 @@ class Adam(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = float(g)  # an int, or a Value left by backward(create_graph=True)
+                g = _grad_number(g)
             if decay:
                 if decoupled:
-                    p.data *= shrink
+                    p._data *= shrink
                 else:
-                    g = g + decay * p.data
+                    g = g + decay * p._data
             buffers = state.get(p)
             if buffers is None:
                 buffers = state[p] = dict.fromkeys(sorted(self._state_keys(group)), 0.0)
@@ -355,7 +356,7 @@ class Adam(Optimizer):
             # NOTE: v is a mean of squares, but a hand-edited state may hold v < 0:
             # nan then (IEEE), never math.sqrt's ValueError.
             root = sqrt(v) if v >= 0.0 else math.nan
-            p.data -= correction[0] * m / (root / correction[1] + eps)
+            p._data -= correction[0] * m / (root / correction[1] + eps)
 
 
 class AdamW(Adam):
