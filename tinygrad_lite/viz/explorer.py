@@ -43,8 +43,9 @@ PROGRAM_LIMIT = 4000
 """At most this many lines of each pass are shown in the page's program panel."""
 
 # Lines of the generated program that only move data in or out of the nodes.
-_PLUMBING = re.compile(r"^\s*(N\[\d+\]\.(data|grad) = [vg]\d+|g\d+ = (N\[\d+\]\.grad|0\.0))$")
-_BACKWARD_LOAD = re.compile(r"^\s*v\d+ = N\[\d+\]\.data$")
+# (The generated code reads and writes a node's number through its slot, ``_data``.)
+_PLUMBING = re.compile(r"^\s*(N\[\d+\]\.(_data|grad) = [vg]\d+|g\d+ = (N\[\d+\]\.grad|0\.0))$")
+_BACKWARD_LOAD = re.compile(r"^\s*v\d+ = N\[\d+\]\._data$")
 
 
 def _asset(name: str) -> str:
