@@ -9,7 +9,6 @@ is the one place where nodes are born (:func:`_record`, :func:`_constant`,
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
@@ -22,7 +21,7 @@ from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
 from ..ops.generic import set_value_apply
 from . import persist
 from .checks import check_anomaly, data_read
-from .coerce import ACCEPTED, real_to_float
+from .coerce import ACCEPTED, is_array, map_array, real_to_float
 from .coerce import number as _number
 from .methods import MathMethods
 from .walk import (
@@ -57,7 +56,7 @@ _TANH = OPS["tanh"]
 _CONSTANT = "constant"
 
 
-def _to_float(x: Any) -> float:
+def _to_float(x: Any, what: str = "Value()") -> float:
     if type(x) is float:
         return x
     number = real_to_float(x)
@@ -65,9 +64,9 @@ def _to_float(x: Any) -> float:
         return number
     if isinstance(x, Value):
         raise TypeError(
-            "Value() got a Value; use v.data for its number or v.detach() for a new leaf"
+            f"{what} got a Value; use v.data for its number or v.detach() for a new leaf"
         )
-    raise TypeError(f"Value() accepts a real number ({ACCEPTED}), got {type(x).__name__}: {x!r}")
+    raise TypeError(f"{what} accepts a real number ({ACCEPTED}), got {type(x).__name__}: {x!r}")
 
 
 _new = object.__new__
@@ -80,20 +79,7 @@ _data_of = attrgetter("_data")
 
 def _set_data(node: Value, number: Any) -> None:
     """``v.data = number``: checked before it is stored, so a bad number never lands."""
-    if type(number) is not float:
-        converted = real_to_float(number)
-        if converted is None:
-            if isinstance(number, Value):
-                raise TypeError(
-                    "Value.data must be a real number, got a Value; assign its number, "
-                    "v.data = other.data"
-                )
-            raise TypeError(
-                f"Value.data must be a real number ({ACCEPTED}), "
-                f"got {type(number).__name__}: {number!r}"
-            )
-        number = converted
-    node._data = number
+    node._data = number if type(number) is float else _to_float(number, "Value.data")
 
 
 def _constant(x: Any) -> Value | None:
@@ -138,7 +124,7 @@ def _apply_right(op: Op, x: Value, other: Any) -> Value:
         return _record(op, op.forward(x._data, other._data), x, other)
     c = other if type(other) is float else _number(other)
     if c is None:
-        if _is_array(other):
+        if is_array(other):
             return _over_array(op, x, other, value_first=True)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(x._data, c), x, c)
@@ -148,17 +134,10 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
     c = other if type(other) is float else _number(other)
     if c is None:
-        if _is_array(other):
+        if is_array(other):
             return _over_array(op, x, other, value_first=False)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(c, x._data), c, x)
-
-
-def _is_array(x: Any) -> bool:
-    """True for a numpy array (numpy is not imported: it is there if an array is)."""
-    return any(
-        kind.__name__ == "ndarray" and kind.__module__ == "numpy" for kind in type(x).__mro__
-    )
 
 
 def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
@@ -169,10 +148,8 @@ def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
     """
 
     def entry(number: Any) -> Value:
-        if value_first:
-            result = _apply_right(op, x, number)
-        elif type(number) is Value:  # an object array of Values on the left
-            result = _apply_right(op, number, x)
+        if value_first or type(number) is Value:  # an entry of an object array of Values
+            result = _apply_right(op, x, number) if value_first else _apply_right(op, number, x)
         else:
             result = _apply_left(op, number, x)
         if result is NotImplemented:
@@ -182,8 +159,7 @@ def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
             )
         return result
 
-    numpy = sys.modules["numpy"]
-    return numpy.frompyfunc(entry, 1, 1)(array)
+    return map_array(entry, array)
 
 
 def apply_op(op: Op, *operands: Any) -> Any:
@@ -594,25 +570,19 @@ class Value(MathMethods):
 
 
 def _seed_number(grad: Any) -> float:
-    """backward's seed as a float; a TypeError in backward's words for anything else."""
-    if type(grad) is float:
-        return grad
+    """backward's seed as a float (a Value seed gives its number), or backward's TypeError."""
     if type(grad) is Value:
         data: float = grad._data
         return data
-    number = real_to_float(grad)
-    if number is not None:
-        return number
-    hint = ""
-    if isinstance(grad, (list, tuple)) or _is_array(grad):
-        hint = (
-            "; a Value is one number, so its seed is one number too: for several "
-            "outputs, call backward() on their sum, total(outputs).backward()"
-        )
-    raise TypeError(
-        "backward() takes the seed d(final)/d(self) as one number (1.0 for a loss) or a "
-        f"Value, got {type(grad).__name__}: {grad!r}{hint}"
-    )
+    try:
+        return _to_float(grad, "backward()")
+    except TypeError as error:
+        if isinstance(grad, (list, tuple)) or is_array(grad):
+            raise TypeError(
+                f"{error}; a Value is one number, so its seed is one number too: for "
+                "several outputs, call backward() on their sum, total(outputs).backward()"
+            ) from None
+        raise
 
 
 def _binary_method(op: Op, x: Value, other: Any) -> Value:
