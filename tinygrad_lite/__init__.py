@@ -135,9 +135,8 @@ from .optim import (
 )
 from .saving import load, save
 from .train import History, accuracy, fit, predict
+from .version import __version__
 from .viz import draw_graph, explore
-
-__version__ = "0.1.0"
 
 __all__ = [
     "MLP",

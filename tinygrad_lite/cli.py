@@ -553,7 +553,7 @@ def _add_draw(commands: Any) -> None:
 
 
 def _version() -> str:
-    from . import __version__
+    from .version import __version__
 
     return f"tinygrad-lite {__version__}"
 

@@ -26,7 +26,10 @@ def _module_name(path: Path) -> str:
 
 
 def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in ROOT.rglob("*.py")}
+    # NOTE: the playground's examples are a learner's scripts (data shipped
+    # with the package), which import tinygrad_lite as any user does.
+    examples = ROOT / "playground" / "examples"
+    return {_module_name(path): path for path in ROOT.rglob("*.py") if examples not in path.parents}
 
 
 def _is_type_checking(node: ast.If) -> bool:

@@ -24,10 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import modes
-from ..modes import SWITCHED
-from ..ops import BINARY, UNARY, VARIADIC
-from ..ops.generic import value_reads
+from ..ops import UNARY, VARIADIC, Op
 
 if TYPE_CHECKING:
     from .value import Value
@@ -36,6 +33,7 @@ __all__ = [
     "GRAPH_LOCK",
     "backpropagate",
     "backward",
+    "call_rule",
     "local_derivatives",
     "set_fast_backpropagate",
     "topological_order",
@@ -134,41 +132,16 @@ def backpropagate(order: list[Value]) -> None:
                 operand.grad += node.grad * local
 
 
-def local_derivatives(node: Value, *, on_values: bool = False) -> Sequence[Any]:
-    """``d node / d operand`` for each of ``node.operands``, in order: the op's rule.
+def local_derivatives(node: Value) -> Sequence[float]:
+    """``d node / d operand`` for each of ``node.operands``, in order: the op's rule, on floats."""
+    numbers = [x.data if type(x) is type(node) else x for x in node.operands]
+    return call_rule(node._op, numbers, node.data)  # type: ignore[arg-type]
 
-    Args:
-        node: An op node.
-        on_values: Call the rule on the operands themselves (Values), so each
-            derivative is a graph of its own that can be differentiated
-            again; otherwise on their numbers, giving floats.
 
-    A rule called on Values that branches on their numbers (``abs``'s sign,
-    ``relu``'s step) returns the branch it took as a constant. While ``jit``
-    records, such a node is reported to the recording, which checks on
-    every replay that the rule still gives what it recorded.
-    """
-    op = node._op
-    assert op is not None, "a leaf has no local derivatives"
-    arity = op.arity
-    if not on_values:
-        if arity == UNARY:
-            return (op.local_grads(node._a.data, node.data),)
-        if arity == BINARY:
-            a, b = node._a, node._b
-            return op.local_grads(  # type: ignore[no-any-return]
-                a if type(a) is float else a.data, b if type(b) is float else b.data, node.data
-            )
-        return op.local_grads([x.data for x in node._a], node.data)  # type: ignore[no-any-return]
-    reads = value_reads()
-    if arity == UNARY:
-        derivatives: Sequence[Any] = (op.local_grads(node._a, node),)
-    elif arity == BINARY:
-        derivatives = op.local_grads(node._a, node._b, node)
-    else:
-        derivatives = op.local_grads(node._a, node)
-    if SWITCHED and value_reads() != reads:
-        tracer = modes.current().tracer
-        if tracer is not None:
-            tracer.guard(node, derivatives)
-    return derivatives
+def call_rule(op: Op, operands: Sequence[Any], out: Any) -> Sequence[Any]:
+    """``op``'s local derivatives at these operands and result: one per operand."""
+    if op.arity == UNARY:
+        return (op.local_grads(operands[0], out),)
+    if op.arity == VARIADIC:
+        return op.local_grads(operands, out)  # type: ignore[no-any-return]
+    return op.local_grads(*operands, out)  # type: ignore[no-any-return]

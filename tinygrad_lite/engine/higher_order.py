@@ -10,14 +10,24 @@ and which ``jit`` can record and replay.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .backward import GRAPH_LOCK, _sort, local_derivatives
+from .. import modes
+from ..modes import SWITCHED
+from ..ops.generic import value_reads
+from .backward import GRAPH_LOCK, _sort, call_rule
 
 if TYPE_CHECKING:
     from .value import Value
 
-__all__ = ["accumulate_graph", "backpropagate_graph", "backward_graph", "times_local"]
+__all__ = [
+    "accumulate_graph",
+    "backpropagate_graph",
+    "backward_graph",
+    "local_derivative_graphs",
+    "times_local",
+]
 
 
 def backward_graph(root: Value, seed: Any) -> None:
@@ -37,10 +47,27 @@ def backpropagate_graph(order: list[Value]) -> None:
     for node in reversed(order):
         if node._op is None:
             continue
-        derivatives = local_derivatives(node, on_values=True)
+        derivatives = local_derivative_graphs(node)
         for operand, local in zip(node.operands, derivatives, strict=True):
             if type(operand) is type(node):
                 accumulate_graph(operand, times_local(node.grad, local))
+
+
+def local_derivative_graphs(node: Value) -> Sequence[Any]:
+    """The op's rule called on the operands themselves: each derivative a Value with a graph.
+
+    A rule that branches on its operands' numbers (``abs``'s sign,
+    ``relu``'s step) returns the branch it took as a constant. While ``jit``
+    records, such a node is reported to the recording, which checks on
+    every replay that the rule still gives what it recorded.
+    """
+    reads = value_reads()
+    derivatives = call_rule(node._op, node.operands, node)  # type: ignore[arg-type]
+    if SWITCHED and value_reads() != reads:
+        tracer = modes.current().tracer
+        if tracer is not None:
+            tracer.guard(node, derivatives)
+    return derivatives
 
 
 def times_local(g: Any, local: Any) -> Any:

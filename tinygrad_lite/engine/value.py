@@ -1,18 +1,12 @@
 """The Value: a number that remembers how it was computed.
 
-Every operation on Values makes a new node that records its op (an entry of
-the op table, :mod:`tinygrad_lite.ops`) and its operands, so an expression
-becomes a graph. ``backward()`` walks that graph from the output back to
-the leaves and applies the chain rule (:mod:`.backward`).
-
-A node is one object with ``__slots__``: its number, its gradient, a label,
-the op that made it, its operands in two slots (``_a``, ``_b``; an n-ary op
-keeps a tuple in ``_a``) and a mark for the sort. It holds no closure and no
-set of children, so a graph has no reference cycle and is freed the moment
-its output is dropped. :func:`_born` is the one place nodes are born.
-
-How a Value behaves as a Python number (``float(v)``, comparisons, ``repr``)
-is in :mod:`.protocols`; the methods of the other ops are generated from
+Every operation on Values makes a node that records its op (an entry of the
+op table, :mod:`tinygrad_lite.ops`) and its operands, so an expression
+becomes a graph; ``backward()`` walks it from the output back to the leaves
+and applies the chain rule (:mod:`.backward`). A node is one object with
+``__slots__``, no closure and no set of children: a graph has no reference
+cycle. :func:`_born` is the one place nodes are born. Python's number
+protocol is in :mod:`.protocols`; the other ops' methods are generated from
 their entries (:mod:`.methods`).
 """
 
@@ -109,15 +103,12 @@ class Value(MathMethods, NumberProtocol):
     """A scalar that remembers how it was computed, so it can be differentiated.
 
     Args:
-        data: The number, stored as a float; accepted are int, float, bool,
-            ``Fraction``, ``Decimal`` and numpy real scalars.
+        data: The number, stored as a float (int, float, bool, ``Fraction``,
+            ``Decimal`` and numpy real scalars are accepted).
         label: An optional name, shown by ``repr`` and the graph drawer.
 
     Attributes:
-        data: The number, a float.
         grad: ``d(output)/d(self)`` after ``output.backward()``; 0.0 at birth.
-            After ``backward(create_graph=True)`` it is itself a ``Value``.
-        label: The name given at construction ("" by default).
 
     Example:
         >>> x = Value(3.0, "x")
@@ -176,7 +167,7 @@ class Value(MathMethods, NumberProtocol):
         """True for a leaf that arithmetic made from a plain number (the 2 in ``2*x``)."""
         return self._op is None and self._a is CONSTANT
 
-    # -- arithmetic: each operator records its op's node --------------------
+    # -- arithmetic: each operator records its op's node ----------------------
 
     def __add__(self, other: Value | float) -> Value:
         return _apply_right(_ADD, self, other)
@@ -261,22 +252,15 @@ class Value(MathMethods, NumberProtocol):
     ) -> None:
         """Fill in ``.grad`` of every node this one depends on, by reverse accumulation.
 
-        As in PyTorch, leaves (Values you made) *accumulate* across calls, so
-        zero them between steps (an optimizer's ``zero_grad``); a leaf
-        gradient of ``None`` counts as zero. Every other node's ``.grad`` is
-        reset first: it shows ``d(self)/d(node)`` for this call alone.
-        Threads may run backward at once over graphs that share nodes: the
-        calls take turns, and no contribution is lost.
+        As in PyTorch, leaves *accumulate* across calls (zero them between
+        steps; None counts as zero); every other node's ``.grad`` shows
+        ``d(self)/d(node)`` for this call alone.
 
         Args:
-            grad: The seed ``d(final)/d(self)``, 1.0 for a loss: a real number,
-                or a Value (its number; with ``create_graph=True``, the Value
-                itself, so the seed is differentiated too).
-            retain_graph: Accepted for PyTorch compatibility and ignored: a
-                graph here is plain data, never freed by backward.
-            create_graph: Gradients become Values with a graph of their own,
-                so they can be differentiated again (``x.grad.backward()``
-                then gives a second derivative).
+            grad: The seed ``d(final)/d(self)``, 1.0 for a loss (a number or a Value).
+            retain_graph: Ignored (PyTorch's): a graph is plain data, never freed.
+            create_graph: Gradients become Values with graphs of their own, so
+                they can be differentiated again (second derivatives).
         """
         del retain_graph  # NOTE: nothing to retain; see the docstring
         if create_graph:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..engine import GRAPH_LOCK, Value, topological_order
 from ..engine.backward import local_derivatives
-from ..engine.higher_order import times_local
+from ..engine.higher_order import local_derivative_graphs, times_local
 from ..engine.value import _constant
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux
@@ -182,7 +182,7 @@ def tangents(
         incoming = [get(x) if type(x) is Value else None for x in node.operands]
         if incoming.count(None) == len(incoming):
             continue  # depends on no seed
-        derivatives = local_derivatives(node, on_values=create_graph)
+        derivatives = (local_derivative_graphs if create_graph else local_derivatives)(node)
         total: Any = None
         for t, local in zip(incoming, derivatives, strict=True):
             if t is not None:

@@ -50,8 +50,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..engine import Value, is_grad_enabled, total
-from ..engine.backward import local_derivatives
 from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
+from ..engine.higher_order import local_derivative_graphs
 from ..graph import Graph
 from ..modes import Switch
 from .tracing import Trace, holds_value, nesting_depth, real, trace
@@ -149,7 +149,7 @@ def guards_hold(guards: Sequence[Guard]) -> bool:
     constant (``0.0`` at ``a = 0``), even where the two hold the same number.
     """
     for node, recorded in guards:
-        if _signature(node, local_derivatives(node, on_values=True)) != recorded:
+        if _signature(node, local_derivative_graphs(node)) != recorded:
             return False
     return True
 

@@ -16,7 +16,8 @@ Sits on :mod:`tinygrad_lite.engine`. The package holds:
 
 from .base import IncompatibleKeys, Module
 from .blocks import Dropout, Linear, ReLU, Sequential, Sigmoid, Tanh
-from .files import MAX_FILE_BYTES, MAX_NESTING, load_model, read_model_file
+from .files import MAX_NESTING, load_model
+from .format import MAX_FILE_BYTES, read_model_file
 from .layers import ACTIVATIONS, INITS, MLP, Layer, Neuron
 from .layers import _lift as _lift  # the hot path's helper, kept at nn._lift
 

@@ -34,14 +34,10 @@ from typing import Any, NamedTuple
 
 from ..engine import Value, no_grad
 from ..ops import OPS
+from .format import FORMAT, FORMAT_VERSION, read_model_file
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "FloatStep", "IncompatibleKeys", "Module"]
+__all__ = ["FloatStep", "IncompatibleKeys", "Module"]
 
-FORMAT = "tinygrad_lite.module"
-"""The ``"format"`` entry of a saved model file."""
-
-FORMAT_VERSION = 1
-"""The ``"version"`` entry of a saved model file (the first ``nn``'s files are version 1 too)."""
 
 FloatStep = tuple[list[list[float]] | None, list[float] | None, str | None]
 """One step of a graph-free forward: weight rows, biases (None: no affine map), activation."""
@@ -493,8 +489,6 @@ class Module:
                 class or architecture, or its parameters do not fit (the
                 message names the path).
         """
-        from .files import read_model_file
-
         document = read_model_file(path, max_bytes=max_bytes, allow_nonfinite=allow_nonfinite)
         where = repr(os.fspath(path))
         mine = self._config()

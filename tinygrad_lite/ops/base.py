@@ -28,8 +28,9 @@ class Op:
         arity: ``UNARY``, ``BINARY`` or ``VARIADIC``.
         forward: The op on floats (see :mod:`tinygrad_lite.ops` for signatures).
         local_grads: The local derivative(s); works on floats and on Values.
-        doc: What the op computes and its derivative, in a sentence or two:
-            the docstring of its Value method and ``tinygrad_lite.math`` function.
+        doc: What the op computes and its derivative, in a sentence or two
+            (by default the docstring of ``local_grads``): the docstring of
+            its Value method and ``tinygrad_lite.math`` function.
         kernel: The engine's backward step for this op, generated from
             ``local_grads`` on first use (None until then).
         derived: Everything else generated from ``forward`` and
@@ -65,7 +66,7 @@ class Op:
         self.arity = arity
         self.forward = forward
         self.local_grads = local_grads
-        self.doc = doc
+        self.doc = doc or local_grads.__doc__ or ""
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)

@@ -20,24 +20,27 @@ from .generic import data, div, log, pow_, step
 
 
 def _add_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
+    """``a + b``. ``d/da = d/db = 1``."""
     return 1.0, 1.0
 
 
 def _sub_grads(a: Any, b: Any, out: Any) -> tuple[float, float]:
+    """``a - b``. ``d/da = 1``, ``d/db = -1``."""
     return 1.0, -1.0
 
 
 def _mul_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    """``a * b``. ``d/da = b``, ``d/db = a``."""
     return b, a
 
 
 def _div_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
+    """``a / b``, IEEE: ``1/0`` is inf, ``0/0`` nan. ``d/da = 1/b``, ``d/db = -a/b**2``."""
     return div(1.0, b), div(-out, b)
 
 
 def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    # d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a)
+    """``a ** b``, IEEE (never an error). ``d/da = b a**(b-1)``, ``d/db = a**b log a``."""
     # NOTE: on Values a plain-number side (the 2 of x ** 2) gets no gradient, so
     # its half is never built (x ** 2 at x < 0 would record an unused log(x) = nan).
     a_is_number, b_is_number = type(a) is float, type(b) is float
@@ -62,79 +65,39 @@ def _pow_grads(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
 
 
 def _neg_grad(x: Any, out: Any) -> float:
+    """``-x``. ``d/dx = -1``."""
     return -1.0
 
 
 def _exp_grad(x: Any, out: Any) -> Any:
+    """``e**x``; ``exp(1000)`` is inf. ``d/dx = e**x``."""
     return out  # d e**x/dx = e**x
 
 
 def _log_grad(x: Any, out: Any) -> Any:
+    """Natural logarithm: ``log(0) = -inf``, nan below 0. ``d/dx = 1/x``."""
     return div(1.0, x)
 
 
 def _tanh_grad(x: Any, out: Any) -> Any:
+    """Hyperbolic tangent. ``d/dx = 1 - tanh(x)**2``."""
     return 1.0 - out * out
 
 
 def _relu_grad(x: Any, out: Any) -> float:
+    """``max(0, x)``. ``d/dx`` is 1 above 0, else 0 (0 at 0, as in PyTorch)."""
     return step(x)  # NOTE: relu'(0) = 0, the smallest subgradient, as in PyTorch
 
 
-ENTRIES = [
-    Op("add", "+", BINARY, add, _add_grads, doc="``a + b``. ``d/da = d/db = 1``."),
-    Op("sub", "-", BINARY, sub, _sub_grads, doc="``a - b``. ``d/da = 1``, ``d/db = -1``."),
-    Op("mul", "*", BINARY, mul, _mul_grads, doc="``a * b``. ``d/da = b``, ``d/db = a``."),
-    Op(
-        "div",
-        "/",
-        BINARY,
-        ieee.ieee_div,
-        _div_grads,
-        doc="``a / b``, IEEE: ``1/0`` is inf, ``0/0`` nan. ``d/da = 1/b``, ``d/db = -a/b**2``.",
-    ),
-    Op(
-        "pow",
-        "**",
-        BINARY,
-        ieee.ieee_pow,
-        _pow_grads,
-        doc=(
-            "``a ** b`` as floats: ``(-8) ** (1/3)`` is nan, ``0 ** -1`` inf, never an error. "
-            "``d/da = b a**(b-1)``, ``d/db = a**b log a`` (0 at ``a = 0``)."
-        ),
-    ),
-    Op("neg", "-", UNARY, lambda x: -x, _neg_grad, doc="``-x``. ``d/dx = -1``."),
-    Op(
-        "exp",
-        "exp",
-        UNARY,
-        ieee.exp,
-        _exp_grad,
-        doc="``e**x``; ``exp(1000)`` is inf. ``d/dx = e**x``.",
-    ),
-    Op(
-        "log",
-        "log",
-        UNARY,
-        ieee.log,
-        _log_grad,
-        doc="Natural logarithm: ``log(0) = -inf``, nan below 0. ``d/dx = 1/x``.",
-    ),
-    Op(
-        "tanh",
-        "tanh",
-        UNARY,
-        math.tanh,
-        _tanh_grad,
-        doc="Hyperbolic tangent. ``d/dx = 1 - tanh(x)**2``.",
-    ),
-    Op(
-        "relu",
-        "relu",
-        UNARY,
-        ieee.relu,
-        _relu_grad,
-        doc="``max(0, x)``. ``d/dx`` is 1 above 0, else 0 (0 at 0, as in PyTorch).",
-    ),
+ENTRIES = [  # name, symbol, arity, forward, local derivative (its docstring is the op's doc)
+    Op("add", "+", BINARY, add, _add_grads),
+    Op("sub", "-", BINARY, sub, _sub_grads),
+    Op("mul", "*", BINARY, mul, _mul_grads),
+    Op("div", "/", BINARY, ieee.ieee_div, _div_grads),
+    Op("pow", "**", BINARY, ieee.ieee_pow, _pow_grads),
+    Op("neg", "-", UNARY, lambda x: -x, _neg_grad),
+    Op("exp", "exp", UNARY, ieee.exp, _exp_grad),
+    Op("log", "log", UNARY, ieee.log, _log_grad),
+    Op("tanh", "tanh", UNARY, math.tanh, _tanh_grad),
+    Op("relu", "relu", UNARY, ieee.relu, _relu_grad),
 ]

@@ -258,7 +258,7 @@ def build_site(target: str | Path, *, install: bool = True) -> Path:
     _zip_package(target / "tinygrad_lite.zip")
     examples = json.dumps(_examples(), ensure_ascii=False, indent=1)
     (target / "examples.json").write_text(examples + "\n", encoding="utf-8")
-    from .. import __version__
+    from ..version import __version__
 
     info: dict[str, Any] = {
         "tinygrad_lite": __version__,

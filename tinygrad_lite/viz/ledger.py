@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Value, topological_order
+from ..engine.backward import local_derivatives
 from ..ops import BINARY, UNARY, Op
 
 __all__ = [
@@ -90,15 +91,8 @@ def is_commutative(op: Op) -> bool:
 
 
 def local_grads(node: Value) -> list[Any]:
-    """``d node / d operand`` for each operand, called as the engine's chain rule calls it."""
-    op = node.op_def
-    assert op is not None
-    data = [x.data if type(x) is Value else x for x in node.operands]
-    if op.arity == BINARY:
-        return list(op.local_grads(data[0], data[1], node.data))
-    if op.arity == UNARY:
-        return [op.local_grads(data[0], node.data)]
-    return list(op.local_grads(data, node.data))
+    """``d node / d operand`` for each operand: the engine's own accessor, as backward calls it."""
+    return list(local_derivatives(node))
 
 
 _LOOSE = ("+", "-")  # written with spaces and bound loosest: x1*w1 + b
