@@ -166,7 +166,7 @@ def test_draw_max_nodes_is_capped_with_a_note(
 
 
 def test_large_pictures_bound_the_layout() -> None:
-    from tinygrad_lite.expression import evaluate
+    from tinygrad_lite.cli.expression import evaluate
     from tinygrad_lite.viz import draw_graph
     from tinygrad_lite.viz.drawing import LARGE
 

@@ -1,4 +1,4 @@
-"""Tests for tinygrad_lite.expression: the whitelist parser never runs code."""
+"""Tests for tinygrad_lite.cli.expression: the whitelist parser never runs code."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinygrad_lite.engine import Value
-from tinygrad_lite.expression import (
+from tinygrad_lite.cli.expression import (
     FUNCTIONS,
     MAX_LENGTH,
     ExpressionError,
@@ -20,6 +19,7 @@ from tinygrad_lite.expression import (
     parse_expression,
     variables,
 )
+from tinygrad_lite.engine import Value
 from tinygrad_lite.ops import OPS
 
 HOSTILE = [
@@ -246,7 +246,7 @@ def test_valid_expressions_evaluate_like_the_op_table(pair: tuple[str, float]) -
 
 
 def test_assignments_name_a_shared_sub_expression() -> None:
-    from tinygrad_lite.expression import parse_program
+    from tinygrad_lite.cli.expression import parse_program
 
     y = evaluate("h = x*w; tanh(h) + h", {"x": 1.0, "w": -2.0})
     assignments, final = parse_program("h = x*w; tanh(h) + h")

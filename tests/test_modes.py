@@ -27,8 +27,7 @@ from typing import Any
 
 import pytest
 
-from tinygrad_lite import modes
-from tinygrad_lite.engine import Value, detect_anomaly, is_grad_enabled, no_grad
+from tinygrad_lite.engine import Value, detect_anomaly, is_grad_enabled, modes, no_grad
 
 _MODE_FILES = (modes.__file__, "contextlib.py")
 

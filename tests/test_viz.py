@@ -461,7 +461,7 @@ def test_value_svg_for_jupyter() -> None:
 
 def test_import_needs_no_graphviz() -> None:
     code = (
-        "import sys, tinygrad_lite, tinygrad_lite.viz, tinygrad_lite.expression, "
+        "import sys, tinygrad_lite, tinygrad_lite.viz, tinygrad_lite.cli.expression, "
         "tinygrad_lite.cli; assert 'pygraphviz' not in sys.modules, 'pygraphviz imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

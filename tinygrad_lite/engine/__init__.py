@@ -33,7 +33,7 @@ Design notes (why it is fast):
   (:mod:`tinygrad_lite.kernels`), made from the op's own rule; n-ary
   forwards (``dot``, ``total``) are straight-line code made the same way.
 * Ops check one module-level list to learn that no thread is in a special
-  mode (:mod:`tinygrad_lite.modes`); the thread-local state is read only
+  mode (:mod:`.modes`); the thread-local state is read only
   when some thread is.
 * ``backward`` holds one lock, so threads that share leaves or intermediate
   nodes lose no gradient and never disturb each other's sort marks.
@@ -41,11 +41,11 @@ Design notes (why it is fast):
 
 from __future__ import annotations
 
-from ..modes import detect_anomaly, is_grad_enabled, no_grad
 from .apply import apply_op
 from .backward import GRAPH_LOCK, topological_order
 from .checks import GradientLostWarning
 from .grads import gradients
+from .modes import detect_anomaly, is_grad_enabled, no_grad
 from .nary import dot, logsumexp, total
 
 # NOTE: pickles written while the engine was one module (tinygrad_lite/engine.py)

@@ -1,6 +1,6 @@
 """What the engine checks besides arithmetic: reads of a Value's number, and anomalies.
 
-Sits under :mod:`.value`, on :mod:`tinygrad_lite.modes`. Ordinary
+Sits under :mod:`.value`, on :mod:`.modes`. Ordinary
 arithmetic never pays for them: the library reads ``.data``, and ops check an
 anomaly only when some thread has a mode switched (``modes.SWITCHED``):
 
@@ -22,8 +22,8 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import modes
 from ..ops import Op
+from . import modes
 
 if TYPE_CHECKING:
     pass

@@ -13,10 +13,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import modes
-from ..modes import SWITCHED
 from ..ops.generic import value_reads
+from . import modes
 from .backward import GRAPH_LOCK, _sort, call_rule
+from .modes import SWITCHED
 
 if TYPE_CHECKING:
     from .value import Value

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
 
-from ..modes import SWITCHED
 from ..ops import Op
 from .checks import data_read
 from .coerce import ACCEPTED, is_array, map_array, real_to_float
+from .modes import SWITCHED
 
 __all__ = ["NumberProtocol", "over_array", "seed_number", "to_float"]
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from typing import Any, SupportsFloat
 
-from .. import modes
-from ..modes import SWITCHED
 from ..ops import BINARY, OPS, VARIADIC, Op
+from . import modes
 from .backward import backward, topological_order
 from .checks import check_anomaly
 from .coerce import is_array, operand_number
 from .coerce import number as _number
 from .higher_order import backward_graph
 from .methods import MathMethods, install
+from .modes import SWITCHED
 from .protocols import NumberProtocol, over_array, seed_number, to_float
 
 __all__ = ["CONSTANT", "Value"]

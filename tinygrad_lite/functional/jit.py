@@ -52,8 +52,8 @@ from typing import Any
 from ..engine import Value, is_grad_enabled, total
 from ..engine.checks import PACKAGE_DIR as _PACKAGE_DIR
 from ..engine.higher_order import local_derivative_graphs
+from ..engine.modes import Switch
 from ..graph import Graph
-from ..modes import Switch
 from .tracing import Trace, holds_value, nesting_depth, real, trace
 from .trees import flatten, short_repr
 

@@ -27,8 +27,8 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from .engine import Value
-from .ops import OPS
+from ..engine import Value
+from ..ops import OPS
 
 __all__ = [
     "FUNCTIONS",

@@ -1,4 +1,4 @@
-"""The ``tinygrad-lite`` command line (also ``python -m tinygrad_lite``).
+"""The subcommands of ``tinygrad-lite``: demo, train, draw, playground.
 
 The top of the import order: it may use every other module. Subcommands:
 
@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .engine import Value
-from .playground.command import add_command as add_playground
+from ..engine import Value
+from ..playground.command import add_command as add_playground
 
 if TYPE_CHECKING:
-    from .datasets import Dataset
-    from .nn import MLP
-    from .train import Settings
+    from ..datasets import Dataset
+    from ..nn import MLP
+    from ..train import Settings
 
 
 # -- train and demo -----------------------------------------------------------
@@ -118,9 +118,9 @@ def _run_training(
     noise: float | None = None,
 ) -> tuple[dict[str, Any], MLP, Dataset]:
     """Load, train, measure, write the three output files; the summary, model and data."""
-    from . import plot
-    from .datasets import load
-    from .train import accuracy, fit, make_model
+    from .. import plot
+    from ..datasets import load
+    from ..train import accuracy, fit, make_model
 
     data = load(dataset, n_samples=n_samples, noise=noise, seed=seed)
     model = make_model(data, settings.hidden, settings.activation, settings.loss, seed)
@@ -169,9 +169,9 @@ def _run_training(
 
 def _train_settings(args: argparse.Namespace) -> Settings:
     """The data set's default settings with every given flag applied (exit 2 on a bad one)."""
-    from .datasets import DATASETS
-    from .nn import ACTIVATIONS
-    from .train import LOSSES, OPTIMIZERS, SCHEDULES, default_settings
+    from ..datasets import DATASETS
+    from ..nn import ACTIVATIONS
+    from ..train import LOSSES, OPTIMIZERS, SCHEDULES, default_settings
 
     dataset = _choice("--dataset", args.dataset, sorted(DATASETS))
     changes: dict[str, Any] = {}
@@ -200,7 +200,7 @@ def _train_settings(args: argparse.Namespace) -> Settings:
 
 def _train(args: argparse.Namespace) -> int:
     """Train on one data set, print the accuracies, write the figures and the model."""
-    from .datasets import DATASETS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, min_samples
+    from ..datasets import DATASETS, MAX_NOISE, MAX_SAMPLES, MAX_SEED, min_samples
 
     try:
         dataset = _choice("--dataset", args.dataset, sorted(DATASETS))
@@ -266,7 +266,7 @@ def _add_train(commands: Any) -> None:
 def _draw_neuron(model: MLP, data: Dataset, path: Path) -> str:
     """Draw the graph of the model's first neuron on a train point; returns a status line."""
     try:
-        from .viz import draw_graph, explore, save
+        from ..viz import draw_graph, explore, save
     except ImportError as error:  # pragma: no cover - viz ships with the package
         return f"skipped the neuron picture: {error}"
     neuron = model.layers[0].neurons[0]
@@ -290,7 +290,7 @@ def _draw_neuron(model: MLP, data: Dataset, path: Path) -> str:
 
 def _demo(args: argparse.Namespace) -> int:
     """Train on moons and iris with their default settings; write figures and a neuron's graph."""
-    from .train import default_settings
+    from ..train import default_settings
 
     try:
         out = _writable_directory(args.out)
@@ -362,8 +362,8 @@ def _wrong_file(out: str | None, html: str | None) -> str | None:
 
 def _draw(args: argparse.Namespace) -> int:
     """Parse the expression safely, evaluate it on Values, draw it (exit 2: bad input)."""
+    from ..viz import backward_steps, draw_graph, explore, save, save_animation, save_steps
     from .expression import ExpressionError, evaluate, parse_bindings, variables
-    from .viz import backward_steps, draw_graph, explore, save, save_animation, save_steps
 
     def fail(message: str, status: int = 2) -> int:
         print(f"tinygrad-lite draw: error: {message}", file=sys.stderr)
@@ -454,7 +454,7 @@ def _draw(args: argparse.Namespace) -> int:
 
 def _parameters(text: str | None, root: Value, free: list[str]) -> list[Value]:
     """The Values named by ``--params w,b`` (variables or assigned names)."""
-    from .engine import topological_order
+    from ..engine import topological_order
     from .expression import ExpressionError
 
     if not text:
@@ -473,7 +473,7 @@ def _parameters(text: str | None, root: Value, free: list[str]) -> list[Value]:
 
 
 def _resolution(args: argparse.Namespace) -> float | None:
-    from .viz.render import resolution_of
+    from ..viz.render import resolution_of
 
     wanted = args.scale is not None or args.dpi is not None
     if wanted and not any(
@@ -553,7 +553,7 @@ def _add_draw(commands: Any) -> None:
 
 
 def _version() -> str:
-    from .version import __version__
+    from ..version import __version__
 
     return f"tinygrad-lite {__version__}"
 
