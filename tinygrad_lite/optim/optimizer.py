@@ -14,85 +14,21 @@ Parameters come in groups, each with its own settings
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..engine import Value
-from ..ops import OPS
+from .checks import (
+    grad,
+    non_negative,
+    real,
+    short,
+)
 
 __all__ = ["Optimizer", "clip_grad_norm"]
 
 _MAX_STEP = 2**53  # the largest count a float holds exactly
 _SQUARES = frozenset({"exp_avg_sq", "max_exp_avg_sq", "square_avg"})  # means of g * g
-_sqrt = OPS["sqrt"].forward  # IEEE: nan for a negative argument, never an exception
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {type(value).__name__}: {_short(value)}")
-    try:
-        return float(value)
-    except OverflowError:
-        raise ValueError(f"{name} is a number beyond the float range") from None
-
-
-def _check(name: str, value: Any, ok: Any, accepted: str) -> float:
-    number = _real(name, value)
-    if not ok(number):
-        raise ValueError(f"{name} must be {accepted}, got {value!r}")
-    return number
-
-
-def _non_negative(name: str, value: Any) -> float:
-    # NOTE: written "not >= 0" so nan is rejected too.
-    return _check(name, value, lambda x: x >= 0.0, ">= 0")
-
-
-def _unit_interval(name: str, value: Any) -> float:
-    return _check(name, value, lambda x: 0.0 <= x < 1.0, "in [0, 1)")
-
-
-def _fraction(name: str, value: Any) -> float:
-    return _check(name, value, lambda x: 0.0 <= x <= 1.0, "in [0, 1]")
-
-
-def _positive(name: str, value: Any) -> float:
-    return _check(name, value, lambda x: x > 0.0, "> 0")
-
-
-def _flag(name: str, value: Any) -> bool:
-    if type(value) is not bool:
-        raise ValueError(f"{name} must be True or False, got {_short(value)}")
-    return value
-
-
-def _pair(name: str, value: Any) -> tuple[Any, Any]:
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(f"{name} must be a pair (beta1, beta2), got {_short(value)}")
-    return value[0], value[1]
-
-
-def _grad(p: Value) -> float | None:
-    """``p.grad`` as a float, or None when it is None (the parameter is skipped)."""
-    g = p.grad
-    if g is None or type(g) is float:
-        return g
-    return _grad_number(g)
-
-
-def _grad_number(g: Any) -> float:
-    """A gradient that is not a float as one: an int, or the data of a Value gradient.
-
-    ``backward(create_graph=True)`` leaves Value gradients; their number is read
-    on purpose (``.data``), so the step never warns ``GradientLostWarning``.
-    """
-    return g.data if type(g) is Value else float(g)
 
 
 class Optimizer:
@@ -128,7 +64,7 @@ class Optimizer:
         if isinstance(params, (Value, Mapping)) or not isinstance(params, Iterable):
             raise ValueError(
                 "params must be an iterable of Values (model.parameters()) or of "
-                f"parameter-group dicts, got {type(params).__name__}: {_short(params)}"
+                f"parameter-group dicts, got {type(params).__name__}: {short(params)}"
             )
         given = list(params)
         if not given:
@@ -168,7 +104,7 @@ class Optimizer:
             raise ValueError(f"{where} needs a 'params' entry")
         raw = param_group["params"]
         if not isinstance(raw, (Value, Iterable)) or isinstance(raw, (str, Mapping)):
-            raise ValueError(f"{where} 'params' must be Values, got {_short(raw)}")
+            raise ValueError(f"{where} 'params' must be Values, got {short(raw)}")
         params = [raw] if isinstance(raw, Value) else list(raw)
         if not params:
             raise ValueError(f"{where} has no parameters")
@@ -176,9 +112,7 @@ class Optimizer:
         seen: set[int] = set()
         for i, p in enumerate(params):
             if not isinstance(p, Value):
-                raise ValueError(
-                    f"params[{i}] must be a Value, got {type(p).__name__}: {_short(p)}"
-                )
+                raise ValueError(f"params[{i}] must be a Value, got {type(p).__name__}: {short(p)}")
             if id(p) in seen:
                 raise ValueError(
                     f"params[{i}] appears twice in params ({p!r}); list each Value once"
@@ -203,7 +137,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        rate = _non_negative("lr", value)
+        rate = non_negative("lr", value)
         for group in self.param_groups:
             group["lr"] = rate
 
@@ -281,7 +215,7 @@ class Optimizer:
         if not isinstance(state_dict, Mapping):
             raise ValueError(
                 f"load_state_dict takes a dict made by state_dict(), "
-                f"got {type(state_dict).__name__}: {_short(state_dict)}"
+                f"got {type(state_dict).__name__}: {short(state_dict)}"
             )
         expected = {"type", "steps", "param_groups", "state"}
         if set(state_dict) != expected:
@@ -290,13 +224,13 @@ class Optimizer:
                 f"got {sorted(map(str, state_dict))}"
             )
         if state_dict["type"] != name:
-            raise ValueError(f"state_dict is for {_short(state_dict['type'])}, not {name!r}")
+            raise ValueError(f"state_dict is for {short(state_dict['type'])}, not {name!r}")
         steps = state_dict["steps"]
         if type(steps) is not int or steps < 0:
-            raise ValueError(f"state_dict 'steps' must be an int >= 0, got {_short(steps)}")
+            raise ValueError(f"state_dict 'steps' must be an int >= 0, got {short(steps)}")
         saved_groups = state_dict["param_groups"]
         if not isinstance(saved_groups, list) or len(saved_groups) != len(self.param_groups):
-            count = len(saved_groups) if isinstance(saved_groups, list) else _short(saved_groups)
+            count = len(saved_groups) if isinstance(saved_groups, list) else short(saved_groups)
             raise ValueError(
                 f"state_dict 'param_groups' must list {len(self.param_groups)} groups "
                 f"(this optimizer's), got {count}"
@@ -308,13 +242,13 @@ class Optimizer:
             if not isinstance(saved, Mapping) or set(saved) != {"params", *self._settings}:
                 raise ValueError(
                     f"state_dict {where} must have the keys "
-                    f"{['params', *self._settings]}, got {_short(saved)}"
+                    f"{['params', *self._settings]}, got {short(saved)}"
                 )
             ids = saved["params"]
             if not isinstance(ids, list) or len(ids) != len(group["params"]):
                 raise ValueError(
                     f"state_dict {where} must list {len(group['params'])} parameter indices "
-                    f"(this optimizer's group size), got {_short(ids)}"
+                    f"(this optimizer's group size), got {short(ids)}"
                 )
             settings = self._check_settings(
                 {k: v for k, v in saved.items() if k != "params"}, f"state_dict {where} "
@@ -323,18 +257,18 @@ class Optimizer:
             for index, p in zip(ids, group["params"], strict=True):
                 if type(index) is not int or index in targets:
                     raise ValueError(
-                        f"state_dict {where} params must be distinct ints, got {_short(index)}"
+                        f"state_dict {where} params must be distinct ints, got {short(index)}"
                     )
                 targets[index] = (p, settings)
         saved_state = state_dict["state"]
         if not isinstance(saved_state, Mapping):
-            raise ValueError(f"state_dict 'state' must be a dict, got {_short(saved_state)}")
+            raise ValueError(f"state_dict 'state' must be a dict, got {short(saved_state)}")
         new_state: dict[Value, dict[str, Any]] = {}
         for key, buffers in saved_state.items():
             index = int(key) if type(key) is str and key.isdigit() else key
             if type(index) is not int or index not in targets:
                 raise ValueError(
-                    f"state_dict 'state' key {_short(key)} is not a parameter index of param_groups"
+                    f"state_dict 'state' key {short(key)} is not a parameter index of param_groups"
                 )
             p, settings = targets[index]
             new_state[p] = self._check_buffers(buffers, settings, f"state_dict state[{key!r}]")
@@ -348,18 +282,18 @@ class Optimizer:
     ) -> dict[str, Any]:
         keys = self._state_keys(settings)
         if not isinstance(buffers, Mapping) or set(buffers) != keys:
-            raise ValueError(f"{where} must have the keys {sorted(keys)}, got {_short(buffers)}")
+            raise ValueError(f"{where} must have the keys {sorted(keys)}, got {short(buffers)}")
         checked: dict[str, Any] = {}
         for key, value in buffers.items():
             if key == "step":
                 # NOTE: bounded, so beta**step stays a float computation (10**400 would overflow).
                 if type(value) is not int or not 1 <= value <= _MAX_STEP:
                     raise ValueError(
-                        f"{where} 'step' must be an int in [1, 2**53], got {_short(value)}"
+                        f"{where} 'step' must be an int in [1, 2**53], got {short(value)}"
                     )
                 checked[key] = value
             else:
-                number = _real(f"{where} {key!r}", value)
+                number = real(f"{where} {key!r}", value)
                 if key in _SQUARES and number < 0.0:
                     raise ValueError(
                         f"{where} {key!r} must be >= 0 (a running mean of squares), got {value!r}"
@@ -390,9 +324,9 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     Raises:
         ValueError: If ``max_norm`` is negative.
     """
-    _non_negative("max_norm", max_norm)
+    non_negative("max_norm", max_norm)
     values = [p for p in params if p.grad is not None]
-    squares = [g * g for g in map(_grad, values) if g is not None]
+    squares = [g * g for g in map(grad, values) if g is not None]
     try:
         norm = math.sqrt(math.fsum(squares))
     except OverflowError:  # the sum passed the float range: the norm is inf (IEEE)

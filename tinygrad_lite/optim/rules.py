@@ -15,18 +15,18 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .optimizer import (
-    Optimizer,
-    _flag,
-    _fraction,
-    _grad,
-    _grad_number,
-    _non_negative,
-    _pair,
-    _positive,
-    _sqrt,
-    _unit_interval,
+from .checks import (
+    flag,
+    fraction,
+    grad,
+    grad_number,
+    non_negative,
+    pair,
+    positive,
+    sqrt,
+    unit_interval,
 )
+from .optimizer import Optimizer
 
 __all__ = ["SGD", "Adam", "AdamW", "Momentum", "RMSProp", "RMSprop"]
 
@@ -77,11 +77,11 @@ class SGD(Optimizer):
     @classmethod
     def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
         checked = {
-            "lr": _non_negative(f"{where}lr", settings["lr"]),
-            "momentum": _non_negative(f"{where}momentum", settings["momentum"]),
-            "dampening": _fraction(f"{where}dampening", settings["dampening"]),
-            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
-            "nesterov": _flag(f"{where}nesterov", settings["nesterov"]),
+            "lr": non_negative(f"{where}lr", settings["lr"]),
+            "momentum": non_negative(f"{where}momentum", settings["momentum"]),
+            "dampening": fraction(f"{where}dampening", settings["dampening"]),
+            "weight_decay": non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "nesterov": flag(f"{where}nesterov", settings["nesterov"]),
         }
         if checked["nesterov"] and (checked["momentum"] == 0.0 or checked["dampening"] != 0.0):
             raise ValueError(
@@ -102,7 +102,7 @@ class SGD(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = _grad_number(g)
+                g = grad_number(g)
             if decay:
                 g = g + decay * p._data
             if mu:
@@ -199,12 +199,12 @@ class RMSprop(Optimizer):
     @classmethod
     def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
         return {
-            "lr": _non_negative(f"{where}lr", settings["lr"]),
-            "alpha": _unit_interval(f"{where}alpha", settings["alpha"]),
-            "eps": _positive(f"{where}eps", settings["eps"]),
-            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
-            "momentum": _non_negative(f"{where}momentum", settings["momentum"]),
-            "centered": _flag(f"{where}centered", settings["centered"]),
+            "lr": non_negative(f"{where}lr", settings["lr"]),
+            "alpha": unit_interval(f"{where}alpha", settings["alpha"]),
+            "eps": positive(f"{where}eps", settings["eps"]),
+            "weight_decay": non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "momentum": non_negative(f"{where}momentum", settings["momentum"]),
+            "centered": flag(f"{where}centered", settings["centered"]),
         }
 
     def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
@@ -220,7 +220,7 @@ class RMSprop(Optimizer):
         decay, mu, centered = group["weight_decay"], group["momentum"], group["centered"]
         state = self.state
         for p in group["params"]:
-            g = _grad(p)
+            g = grad(p)
             if g is None:
                 continue
             if decay:
@@ -235,9 +235,9 @@ class RMSprop(Optimizer):
             if centered:
                 a = alpha * buffers["grad_avg"] + (1.0 - alpha) * g
                 buffers["grad_avg"] = a
-                denominator = _sqrt(v - a * a) + eps
+                denominator = sqrt(v - a * a) + eps
             else:
-                denominator = _sqrt(v) + eps
+                denominator = sqrt(v) + eps
             if mu:
                 b = mu * buffers["momentum_buffer"] + g / denominator
                 buffers["momentum_buffer"] = b
@@ -302,16 +302,16 @@ class Adam(Optimizer):
 
     @classmethod
     def _check_settings(cls, settings: dict[str, Any], where: str) -> dict[str, Any]:
-        beta1, beta2 = _pair(f"{where}betas", settings["betas"])
+        beta1, beta2 = pair(f"{where}betas", settings["betas"])
         return {
-            "lr": _non_negative(f"{where}lr", settings["lr"]),
+            "lr": non_negative(f"{where}lr", settings["lr"]),
             "betas": (
-                _unit_interval(f"{where}beta1", beta1),
-                _unit_interval(f"{where}beta2", beta2),
+                unit_interval(f"{where}beta1", beta1),
+                unit_interval(f"{where}beta2", beta2),
             ),
-            "eps": _positive(f"{where}eps", settings["eps"]),
-            "weight_decay": _non_negative(f"{where}weight_decay", settings["weight_decay"]),
-            "amsgrad": _flag(f"{where}amsgrad", settings["amsgrad"]),
+            "eps": positive(f"{where}eps", settings["eps"]),
+            "weight_decay": non_negative(f"{where}weight_decay", settings["weight_decay"]),
+            "amsgrad": flag(f"{where}amsgrad", settings["amsgrad"]),
         }
 
     def _state_keys(self, group: Mapping[str, Any]) -> frozenset[str]:
@@ -331,7 +331,7 @@ class Adam(Optimizer):
             if g is None:
                 continue
             if type(g) is not float:
-                g = _grad_number(g)
+                g = grad_number(g)
             if decay:
                 if decoupled:
                     p._data *= shrink

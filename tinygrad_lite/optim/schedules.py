@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .optimizer import Optimizer, _non_negative
+from .checks import non_negative
+from .optimizer import Optimizer
 
 __all__ = ["CosineLR", "LRSchedule", "LinearLR", "StepLR"]
 
@@ -68,8 +69,8 @@ class LinearLR(LRSchedule):
         end_factor: float = 0.1,
         total_steps: int = 100,
     ) -> None:
-        self.start_factor = _non_negative("start_factor", start_factor)
-        self.end_factor = _non_negative("end_factor", end_factor)
+        self.start_factor = non_negative("start_factor", start_factor)
+        self.end_factor = non_negative("end_factor", end_factor)
         if type(total_steps) is not int or total_steps < 1:
             raise ValueError(f"total_steps must be an int >= 1, got {total_steps!r}")
         self.total_steps = total_steps
@@ -91,7 +92,7 @@ class StepLR(LRSchedule):
         if type(step_size) is not int or step_size < 1:
             raise ValueError(f"step_size must be an int >= 1, got {step_size!r}")
         self.step_size = step_size
-        self.gamma = _non_negative("gamma", gamma)
+        self.gamma = non_negative("gamma", gamma)
         super().__init__(optimizer)
 
     def _rate(self, base: float, t: int) -> float:
@@ -109,7 +110,7 @@ class CosineLR(LRSchedule):
         if type(total_steps) is not int or total_steps < 1:
             raise ValueError(f"total_steps must be an int >= 1, got {total_steps!r}")
         self.total_steps = total_steps
-        self.min_lr = _non_negative("min_lr", min_lr)
+        self.min_lr = non_negative("min_lr", min_lr)
         super().__init__(optimizer)
 
     def _rate(self, base: float, t: int) -> float:
