@@ -49,7 +49,7 @@ from .modes import detect_anomaly, is_grad_enabled, no_grad
 from .nary import dot, logsumexp, total
 
 # NOTE: pickles written while the engine was one module (tinygrad_lite/engine.py)
-# name these two functions here; they must keep loading (tests/test_persist.py).
+# name these two functions here; they must keep loading (tests/engine/test_persist.py).
 from .persist import restore_graph as _restore_graph  # noqa: F401
 from .persist import restore_leaf as _restore_leaf  # noqa: F401
 from .value import Value

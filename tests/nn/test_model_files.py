@@ -37,7 +37,7 @@ from tinygrad_lite.nn import (
 )
 from tinygrad_lite.nn.files import MAX_NESTING, _declared
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def write(tmp_path: Path, document: Any, name: str = "model.json") -> Path:

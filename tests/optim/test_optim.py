@@ -4,7 +4,7 @@ torch is not a dependency: the reference sequences below are hand-computed
 from the update rules in the ``torch.optim`` documentation (the algorithm
 boxes of SGD, RMSprop, Adam and AdamW), written independently of the library
 code. The hardening of ``load_state_dict`` (validate first, then apply) is in
-``tests/test_optim_state.py``.
+``tests/optim/test_optim_state.py``.
 """
 
 from __future__ import annotations

@@ -403,7 +403,7 @@ def test_grad_of_the_drop_in_sin_is_cos(x: float) -> None:
 def _readme_section(name: str) -> str:
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     start = text.index(f"<!-- section: {name} -->")
     end = text.index(f"<!-- end: {name} -->")
     return text[start:end]

@@ -16,7 +16,7 @@ from typing import Any
 
 from tinygrad_lite import Value, topological_order
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _bits(x: float) -> bytes:
