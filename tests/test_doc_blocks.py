@@ -34,7 +34,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 READMES = [ROOT / "README.md", ROOT / "README.zh-CN.md"]
 PAGES = sorted(path for path in (ROOT / "docs").rglob("*.md") if "hooks" not in path.parts)
-FENCE = re.compile(r"^(?:<!-- skip: (?P<skip>.*?) -->\n)?```python\n(?P<code>.*?)^```", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(
+    r"^(?:<!-- skip: (?P<skip>.*?) -->\n)?```python\n(?P<code>.*?)^```", re.MULTILINE | re.DOTALL
+)
 NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^[-+]?(inf|nan)$")
 
 

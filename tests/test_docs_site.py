@@ -66,3 +66,13 @@ def test_the_notebooks_are_rendered_with_their_committed_pictures(site: Path) ->
         assert page.is_file(), page
         pictures = list((site / "notebooks" / notebook.stem).glob("output_*"))
         assert ('"image/' in notebook.read_text(encoding="utf-8")) == bool(pictures), notebook
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_every_relative_link_of_a_readme_leads_to_a_file(readme: str) -> None:
+    # mkdocs checks the site's links; the READMEs are outside it, so they are checked here
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    local = [target for target in targets if "://" not in target]
+    assert local
+    assert [target for target in local if not (ROOT / target).exists()] == []

@@ -82,7 +82,9 @@ def notebook_page(path: Path, files: Files, config: MkDocsConfig) -> str:
                         content = _text(data[mime])
                         raw = base64.b64decode(content) if suffix == "png" else content
                         files.append(File.generated(config, name, content=raw))
-                        parts.append(f"![output {picture}]({path.stem}/output_{picture:02d}.{suffix})\n")
+                        parts.append(
+                            f"![output {picture}]({path.stem}/output_{picture:02d}.{suffix})\n"
+                        )
                         break
                 else:
                     if "text/plain" in data:
