@@ -9,6 +9,10 @@
   symbol, arity, its entry's doc), since Value methods and ``math`` functions
   are generated from the table at import and a static reader cannot see them.
 
+The docstrings write Sphinx roles (``:class:`Value```) and reST's ``::``
+before a literal block; on the API pages the roles' prefixes are dropped
+(the name stays as code) and ``::`` reads as a colon.
+
 Links in the notebooks that point into the repository (``../README.md#...``,
 ``../docs/x.png``) are rewritten to the site's pages and pictures.
 """
@@ -24,6 +28,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -58,7 +63,7 @@ def notebook_page(path: Path, files: Files, config: MkDocsConfig) -> str:
     """The markdown page of one notebook; its pictures are added to ``files``."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     parts = [
-        f"<!-- made from notebooks/{path.name} by docs/hooks/notebooks.py; "
+        f"<!-- made from notebooks/{path.name} by docs/hooks/site_pages.py; "
         "the outputs are the committed ones -->\n"
     ]
     picture = 0
@@ -118,6 +123,17 @@ def op_table_page() -> str:
         doc = " ".join(op.doc.split()).replace("|", "\\|")
         lines.append(f"| `{name}` | `{op.symbol}` | {arity.get(op.arity, op.arity)} | {doc} |")
     return "\n".join(lines) + "\n"
+
+
+SPHINX_ROLE = re.compile(r":(?:mod|class|meth|func|attr|data|exc|obj|const):(?=<code>)")
+LITERAL_MARK = re.compile(r"::(?=</p>)")
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Drop the Sphinx roles' prefixes and reST's ``::`` from the API pages."""
+    if not page.file.src_uri.startswith("api/"):
+        return html
+    return LITERAL_MARK.sub(":", SPHINX_ROLE.sub("", html))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
