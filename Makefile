@@ -21,7 +21,7 @@ $(VENV)/.installed-app: setup.cfg pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $@ $(VENV)/.installed-app
+	touch $@ $(VENV)/.installed-app $(VENV)/.installed-docs
 
 demo: $(VENV)/.installed-app
 	$(BIN)/tinygrad-lite demo
@@ -55,8 +55,12 @@ fuzz: $(VENV)/.installed-dev
 
 # The documentation site (mkdocs.yml, pages in docs/), strictly: a broken link fails.
 # make test builds it too, into a temporary folder (tests/test_docs_site.py).
-docs: $(VENV)/.installed-dev
+docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
+$(VENV)/.installed-docs: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
