@@ -23,7 +23,7 @@ def test_a_model_saved_at_the_top_level_loads_back_with_its_weights(tmp_path: Pa
 def test_load_is_the_checked_model_file_reader(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="broken.json"):
+    with pytest.raises(ValueError, match=r"broken\.json"):
         load(path)
 
 

@@ -30,7 +30,7 @@ import os
 from types import TracebackType
 
 from ..engine import backward as _backward
-from ..engine import value as _value
+from ..engine import nary as _nary
 from ..ops import VARIADIC, op_by_name
 from . import forwards, kernels
 
@@ -48,7 +48,7 @@ def _switch(on: bool) -> None:
     global _enabled
     _enabled = on
     _backward.set_fast_backpropagate(kernels.backpropagate if on else None)
-    _value.set_fast_nary_forward(forwards.nary_forward if on else None)
+    _nary.set_fast_nary_forward(forwards.nary_forward if on else None)
 
 
 class use_kernels:  # noqa: N801 - a function to the user, usable as a context manager

@@ -42,6 +42,7 @@ Design notes (why it is fast):
 from __future__ import annotations
 
 from ..modes import detect_anomaly, is_grad_enabled, no_grad
+from .apply import apply_op
 from .backward import GRAPH_LOCK, topological_order
 from .checks import GradientLostWarning
 from .grads import gradients
@@ -51,7 +52,7 @@ from .nary import dot, logsumexp, total
 # name these two functions here; they must keep loading (tests/test_persist.py).
 from .persist import restore_graph as _restore_graph  # noqa: F401
 from .persist import restore_leaf as _restore_leaf  # noqa: F401
-from .value import Value, apply_op
+from .value import Value
 
 __all__ = [
     "GRAPH_LOCK",

@@ -15,12 +15,11 @@ runs this one).
 
 One lock, :data:`GRAPH_LOCK`, is held by everything that walks a graph's
 marks or accumulates its gradients. It is reentrant, because a
-``create_graph`` backward records new nodes.
+``create_graph`` backward (:mod:`.higher_order`) records new nodes.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -35,12 +34,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRAPH_LOCK",
-    "accumulate_graph",
     "backpropagate",
     "backward",
     "local_derivatives",
     "set_fast_backpropagate",
-    "times_local",
     "topological_order",
 ]
 
@@ -111,7 +108,7 @@ def _sort(roots: Value | Sequence[Value], reset: bool) -> list[Value]:
     return order
 
 
-def backward(root: Value, seed: Any, create_graph: bool) -> None:
+def backward(root: Value, seed: float) -> None:
     """Fill in ``.grad`` of every node ``root`` depends on (``Value.backward``'s work).
 
     NOTE: every gradient that has received nothing starts at -0.0, IEEE's
@@ -123,10 +120,6 @@ def backward(root: Value, seed: Any, create_graph: bool) -> None:
     """
     with GRAPH_LOCK:
         order = _sort(root, reset=True)
-        if create_graph:
-            accumulate_graph(root, seed)
-            backpropagate_graph(order)
-            return
         root.grad += seed
         (_fast_backpropagate or backpropagate)(order)
 
@@ -139,18 +132,6 @@ def backpropagate(order: list[Value]) -> None:
         for operand, local in zip(node.operands, local_derivatives(node), strict=True):
             if type(operand) is type(node):  # a plain-number operand receives nothing
                 operand.grad += node.grad * local
-
-
-def backpropagate_graph(order: list[Value]) -> None:
-    """The same chain rule on Values (``create_graph=True``): every product is recorded."""
-    for node in reversed(order):
-        if node._op is None:
-            continue
-        for operand, local in zip(
-            node.operands, local_derivatives(node, on_values=True), strict=True
-        ):
-            if type(operand) is type(node):
-                accumulate_graph(operand, times_local(node.grad, local))
 
 
 def local_derivatives(node: Value, *, on_values: bool = False) -> Sequence[Any]:
@@ -191,30 +172,3 @@ def local_derivatives(node: Value, *, on_values: bool = False) -> Sequence[Any]:
         if tracer is not None:
             tracer.guard(node, derivatives)
     return derivatives
-
-
-def times_local(g: Any, local: Any) -> Any:
-    """``g * local``, skipping the constants 1 and -1 (on Values: no node recorded for them).
-
-    ``g * 1.0`` is ``g`` and ``g * -1.0`` is ``-g`` to the last bit, so this
-    changes no number, only the size of a recorded graph.
-    """
-    if type(local) is float:
-        if local == 1.0:
-            return g
-        if local == -1.0:
-            return -g
-    return g * local
-
-
-def accumulate_graph(node: Value, contribution: Any) -> None:
-    """``node.grad += contribution`` on Values, exact in IEEE arithmetic.
-
-    A gradient of None or -0.0 (nothing has arrived yet) is replaced by the
-    contribution, since ``-0.0 + c`` is ``c``: no node is recorded for it.
-    """
-    old: Any = node.grad
-    if old is None or (type(old) is float and old == 0.0 and math.copysign(1.0, old) < 0.0):
-        node.grad = contribution
-    else:
-        node.grad = old + contribution

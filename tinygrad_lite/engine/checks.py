@@ -20,13 +20,13 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import modes
 from ..ops import Op
 
 if TYPE_CHECKING:
-    from .value import Value
+    pass
 
 __all__ = ["PACKAGE_DIR", "GradientLostWarning", "check_anomaly", "data_read"]
 
@@ -57,7 +57,7 @@ _LOSSY_READS = {
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
-def data_read(value: Value, how: str) -> None:
+def data_read(value: Any, how: str) -> None:
     """Python read ``value``'s number (``how``: float, int, complex, index, bool, compare).
 
     Called by ``__float__``, ``__int__``, ``__complex__`` and ``__index__``

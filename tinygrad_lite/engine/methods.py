@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..ops import OPS, UNARY, VARIADIC, Op
+from ..ops.generic import apply
 
 if TYPE_CHECKING:
     from .value import Value
@@ -38,8 +39,8 @@ _ROUND = OPS["round"]
 def method_for(op: Op, count: int) -> Callable[..., Any]:
     """The method ``v.<op>(*others)`` of an op of ``count`` operands, documented by its entry.
 
-    It calls the Value's node-making hooks (``_unary``, ``_method``,
-    ``_nary_method``), so it is as fast as a method written out.
+    It calls the Value's node-making hooks (``_unary``, ``_method``) or, for
+    more operands, the engine's ``apply_op``, as a method written out would.
     """
     if count == 1:
 
@@ -61,7 +62,8 @@ def method_for(op: Op, count: int) -> Callable[..., Any]:
                     f"{op.name}() takes {count - 1} argument(s) besides the Value, "
                     f"got {len(others)}"
                 )
-            return self._nary_method(op, *others)
+            result: Value = apply(op, self, *others)
+            return result
 
         method = several
     method.__name__ = method.__qualname__ = op.name
@@ -88,7 +90,6 @@ class MathMethods:
         def _method(self, op: Op, other: Any) -> Value: ...
         def _right(self, op: Op, other: Any) -> Value: ...
         def _left(self, op: Op, other: Any) -> Value: ...
-        def _nary_method(self, op: Op, *others: Any) -> Value: ...
         def __mul__(self, other: Value | float) -> Value: ...
         def __truediv__(self, other: Value | float) -> Value: ...
 
@@ -148,7 +149,8 @@ class MathMethods:
 
     def hypot(self, *others: Value | float) -> Value:
         """``sqrt(self**2 + other**2 + ...)`` without overflow; derivative 0 at the origin."""
-        return self._nary_method(_HYPOT, *others)
+        result: Value = apply(_HYPOT, self, *others)
+        return result
 
     def clamp(self, low: Value | float | None = None, high: Value | float | None = None) -> Value:
         """``self`` limited to ``[low, high]`` (``None``: no limit on that side), as torch.
@@ -159,7 +161,8 @@ class MathMethods:
         """
         lower: Any = -math.inf if low is None else low
         upper: Any = math.inf if high is None else high
-        return self._nary_method(_CLAMP, lower, upper)
+        result: Value = apply(_CLAMP, self, lower, upper)
+        return result
 
     def __floor__(self) -> Value:
         return self.floor()

@@ -1,17 +1,62 @@
 """The n-ary ops: one node for a whole sum, as the scalar expansion would give.
 
-Sits on :mod:`.value`, where their nodes are born (``_nary``: straight-line
-forwards generated from the op table, one per operand count).
+Sits on :mod:`.value`, where their nodes are born. An n-ary node keeps its
+operands as a tuple in its ``_a`` slot; plain numbers among them are lifted
+to constant leaves. The forward is the op's own on the operands' numbers;
+:mod:`tinygrad_lite.codegen` installs a faster, bit-identical one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
+from typing import Any
 
-from ..ops import OPS
-from .value import Value, _constant, _nary
+from ..ops import OPS, Op
+from .value import Value, _constant, _record
 
-__all__ = ["dot", "logsumexp", "total"]
+__all__ = ["dot", "logsumexp", "nary", "set_fast_nary_forward", "total"]
+
+NaryForward = Callable[[Op, tuple[Any, ...]], "float | None"]
+_fast_nary_forward: NaryForward | None = None
+_data_of = attrgetter("_data")
+_ALL_VALUES = {Value}
+
+
+def set_fast_nary_forward(function: NaryForward | None) -> None:
+    """Install (or, with None, remove) a generated n-ary forward that returns None unless
+    every operand is a Value."""
+    global _fast_nary_forward
+    _fast_nary_forward = function
+
+
+def nary(op: Op, operands: tuple[Any, ...], what: str) -> Value:
+    """The node of n-ary ``op`` over ``operands`` (plain numbers are lifted to constants)."""
+    fast = _fast_nary_forward
+    if fast is not None:
+        data = fast(op, operands)
+        if data is not None:
+            return _record(op, data, operands, None)
+    nodes = _as_nodes(operands, what)
+    return _record(op, op.forward(list(map(_data_of, nodes))), nodes, None)
+
+
+def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
+    """``values`` with plain numbers lifted to constant leaves."""
+    if set(map(type, values)) <= _ALL_VALUES:  # the common case, checked at C speed
+        return values
+    nodes = []
+    for x in values:
+        if type(x) is not Value:
+            lifted = _constant(x)
+            if lifted is None:
+                raise TypeError(
+                    f"{what} accepts Values and real numbers, got {type(x).__name__}: {x!r}"
+                )
+            x = lifted
+        nodes.append(x)
+    return tuple(nodes)
+
 
 _TOTAL = OPS["total"]
 _DOT = OPS["dot"]
@@ -29,7 +74,7 @@ def total(values: Iterable[Value | float]) -> Value:
     operands = tuple(values)
     if not operands:
         return _constant(0.0)  # type: ignore[return-value]
-    return _nary(_TOTAL, operands, "total()")
+    return nary(_TOTAL, operands, "total()")
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
@@ -46,7 +91,7 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     operands = tuple(values)
     if not operands:
         raise ValueError("logsumexp() needs at least one value, got none")
-    return _nary(_LOGSUMEXP, operands, "logsumexp()")
+    return nary(_LOGSUMEXP, operands, "logsumexp()")
 
 
 def dot(
@@ -71,4 +116,4 @@ def dot(
             f"dot() needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
         )
     operands = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    return _nary(_DOT, operands, "dot()")
+    return nary(_DOT, operands, "dot()")

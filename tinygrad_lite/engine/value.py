@@ -1,112 +1,49 @@
-"""The :class:`Value` node: how it is born, its arithmetic, and its Python protocols.
+"""The Value: a number that remembers how it was computed.
 
-Sits on the op table, :mod:`.backward` (its ``backward``), :mod:`.checks` and
-:mod:`.coerce`; :mod:`.methods` gives it the rest of the op set. This module
-is the one place where nodes are born (:func:`_record`, :func:`_constant`,
-:func:`_nary`).
+Every operation on Values makes a new node that records its op (an entry of
+the op table, :mod:`tinygrad_lite.ops`) and its operands, so an expression
+becomes a graph. ``backward()`` walks that graph from the output back to
+the leaves and applies the chain rule (:mod:`.backward`).
+
+A node is one object with ``__slots__``: its number, its gradient, a label,
+the op that made it, its operands in two slots (``_a``, ``_b``; an n-ary op
+keeps a tuple in ``_a``) and a mark for the sort. It holds no closure and no
+set of children, so a graph has no reference cycle and is freed the moment
+its output is dropped. :func:`_born` is the one place nodes are born.
+
+How a Value behaves as a Python number (``float(v)``, comparisons, ``repr``)
+is in :mod:`.protocols`; the methods of the other ops are generated from
+their entries (:mod:`.methods`).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
+from typing import Any, SupportsFloat
 
 from .. import modes
 from ..modes import SWITCHED
-from ..ops import BINARY, OPS, UNARY, VARIADIC, Op
-from ..ops.generic import set_value_apply
-from . import persist
+from ..ops import BINARY, OPS, VARIADIC, Op
 from .backward import backward, topological_order
-from .checks import check_anomaly, data_read
-from .coerce import ACCEPTED, real_to_float
+from .checks import check_anomaly
+from .coerce import is_array, operand_number
 from .coerce import number as _number
+from .higher_order import backward_graph
 from .methods import MathMethods, install
+from .protocols import NumberProtocol, over_array, seed_number, to_float
 
-__all__ = ["Value", "apply_op"]
+__all__ = ["CONSTANT", "Value"]
 
-_ABS = OPS["abs"]
-_ADD = OPS["add"]
-_DIV = OPS["div"]
-_EXP = OPS["exp"]
-_LOG = OPS["log"]
-_MUL = OPS["mul"]
-_NEG = OPS["neg"]
-_POW = OPS["pow"]
-_RELU = OPS["relu"]
-_SUB = OPS["sub"]
-_TANH = OPS["tanh"]
+_ADD, _SUB, _MUL, _DIV, _POW, _NEG = (OPS[n] for n in ("add", "sub", "mul", "div", "pow", "neg"))
+_ABS, _RELU, _TANH, _EXP, _LOG = (OPS[n] for n in ("abs", "relu", "tanh", "exp", "log"))
 
-# A leaf that arithmetic made from a plain number (the 2 in ``2 * x``) keeps
-# this marker in its first parent slot, so the drawer can tell it is a constant.
-_CONSTANT = "constant"
-
-
-def _to_float(x: Any) -> float:
-    if type(x) is float:
-        return x
-    number = real_to_float(x)
-    if number is not None:
-        return number
-    if isinstance(x, Value):
-        raise TypeError(
-            "Value() got a Value; use v.data for its number or v.detach() for a new leaf"
-        )
-    raise TypeError(f"Value() accepts a real number ({ACCEPTED}), got {type(x).__name__}: {x!r}")
-
+CONSTANT = "constant"
+"""The marker in ``_a`` of a leaf that arithmetic made from a plain number (the 2 in ``2*x``)."""
 
 _new = object.__new__
-# NOTE: the number lives in the slot ``_data``, which the engine reads and
-# writes directly; ``Value.data`` is a property over it whose getter is this
-# C-level attrgetter (a read costs a few ns more than a slot's) and whose
-# setter checks what the user assigns.
-_data_of = attrgetter("_data")
 
 
-def _set_data(node: Value, number: Any) -> None:
-    """``v.data = number``: checked before it is stored, so a bad number never lands."""
-    if type(number) is not float:
-        converted = real_to_float(number)
-        if converted is None:
-            if isinstance(number, Value):
-                raise TypeError(
-                    "Value.data must be a real number, got a Value; assign its number, "
-                    "v.data = other.data"
-                )
-            raise TypeError(
-                f"Value.data must be a real number ({ACCEPTED}), "
-                f"got {type(number).__name__}: {number!r}"
-            )
-        number = converted
-    node._data = number
-
-
-def _constant(x: Any) -> Value | None:
-    """Lift a plain number to a constant leaf; None when ``x`` is not a real number."""
-    data = x if type(x) is float else _number(x)
-    if data is None:
-        return None
-    node: Value = _new(Value)
-    node._data = data
-    node.grad = 0.0
-    node.label = ""
-    node._op = None
-    node._a = _CONSTANT
-    node._b = None
-    node._mark = None
-    return node
-
-
-def _record(op: Op, data: float, a: Any, b: Any) -> Value:
-    """Make the node for ``op``'s result; the only place nodes are born."""
-    if SWITCHED:  # some thread is in no_grad or detect_anomaly: maybe this one
-        mode = modes.current()
-        if mode.anomaly:
-            operands = _operands(op, a, b)
-            check_anomaly(op, data, [x._data if type(x) is Value else x for x in operands])  # type: ignore[misc]
-        if not mode.recording:
-            return Value(data)
+def _born(op: Op | None, data: float, a: Any, b: Any) -> Value:
+    """A new node: the one place nodes are born (a leaf has ``op`` None)."""
     node: Value = _new(Value)
     node._data = data
     node.grad = 0.0
@@ -118,14 +55,34 @@ def _record(op: Op, data: float, a: Any, b: Any) -> Value:
     return node
 
 
+def _record(op: Op, data: float, a: Any, b: Any) -> Value:
+    """The node of ``op``'s result ``data`` over the operands ``a`` and ``b``."""
+    if SWITCHED:  # some thread is in no_grad or detect_anomaly: maybe this one
+        mode = modes.current()
+        if mode.anomaly:
+            operands = _operands(op, a, b)
+            check_anomaly(op, data, [x._data if type(x) is Value else x for x in operands])  # type: ignore[misc]
+        if not mode.recording:
+            return _born(None, data, None, None)  # nothing is recorded: a plain leaf
+    return _born(op, data, a, b)
+
+
+def _constant(x: Any) -> Value | None:
+    """A plain number lifted to a constant leaf; None when ``x`` is not a real number."""
+    data = x if type(x) is float else _number(x)
+    return None if data is None else _born(None, data, CONSTANT, None)
+
+
 def _apply_right(op: Op, x: Value, other: Any) -> Value:
     """``x op other`` for a Value ``x`` and a Value or plain number ``other``."""
     if type(other) is Value:
         return _record(op, op.forward(x._data, other._data), x, other)
+    # NOTE: a plain number (the 2 in x * 2) sits in the operand slot as a float,
+    # not as a node of its own: one object per op, and no gradient to compute.
     c = other if type(other) is float else _number(other)
     if c is None:
-        if _is_array(other):
-            return _over_array(op, x, other, value_first=True)  # type: ignore[no-any-return]
+        if is_array(other):
+            return over_array(op, x, other, True, _apply_right, _apply_left)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(x._data, c), x, c)
 
@@ -134,120 +91,30 @@ def _apply_left(op: Op, other: Any, x: Value) -> Value:
     """``other op x`` for a plain number ``other`` (Python's reflected operators)."""
     c = other if type(other) is float else _number(other)
     if c is None:
-        if _is_array(other):
-            return _over_array(op, x, other, value_first=False)  # type: ignore[no-any-return]
+        if is_array(other):
+            return over_array(op, x, other, False, _apply_right, _apply_left)  # type: ignore[no-any-return]
         return NotImplemented  # type: ignore[no-any-return]
     return _record(op, op.forward(c, x._data), c, x)
-
-
-def _is_array(x: Any) -> bool:
-    """True for a numpy array (numpy is not imported: it is there if an array is)."""
-    return any(
-        kind.__name__ == "ndarray" and kind.__module__ == "numpy" for kind in type(x).__mro__
-    )
-
-
-def _over_array(op: Op, x: Value, array: Any, value_first: bool) -> Any:
-    """``x op array`` (or ``array op x``) entry by entry: an object array of Values.
-
-    NOTE: Value sets ``__array_ufunc__ = None``, so numpy hands both orders
-    (``v * a`` and ``a * v``) to Value's operators, which land here.
-    """
-
-    def entry(number: Any) -> Value:
-        if value_first:
-            result = _apply_right(op, x, number)
-        elif type(number) is Value:  # an object array of Values on the left
-            result = _apply_right(op, number, x)
-        else:
-            result = _apply_left(op, number, x)
-        if result is NotImplemented:
-            raise TypeError(
-                f"{op.name} of a Value and an array: every entry must be a real number "
-                f"or a Value, got {type(number).__name__}: {number!r}"
-            )
-        return result
-
-    numpy = sys.modules["numpy"]
-    return numpy.frompyfunc(entry, 1, 1)(array)
-
-
-def apply_op(op: Op, *operands: Any) -> Any:
-    """Any op of the table on Values or plain numbers: the one generic entry point.
-
-    The Value methods and operators are the fast paths for the built-in ops;
-    this serves everything else (``tinygrad_lite.math``, user-defined ops,
-    rules that mix a Value and a number).
-
-    Returns:
-        A node when some operand is a Value; otherwise the op's forward on the
-        numbers, a float.
-
-    Raises:
-        TypeError: If an operand is neither a Value nor a real number, or the
-            count does not fit the op's arity.
-    """
-    arity = op.arity
-    count = len(operands)
-    if arity == UNARY and count == 1:
-        x = operands[0]
-        if type(x) is Value:
-            return _record(op, op.forward(x._data), x, None)
-        return op.forward(_operand_number(op, x))
-    if arity == BINARY and count == 2:
-        a, b = operands
-        if type(a) is Value:
-            result = _apply_right(op, a, b)
-        elif type(b) is Value:
-            result = _apply_left(op, a, b)
-        else:
-            return op.forward(_operand_number(op, a), _operand_number(op, b))
-        if result is NotImplemented:
-            _operand_number(op, b if type(a) is Value else a)  # raises, naming it
-        return result
-    if arity == VARIADIC and count:
-        if any(type(x) is Value for x in operands):
-            return _nary(op, operands, f"{op.name}()")
-        return op.forward([_operand_number(op, x) for x in operands])
-    wanted = {UNARY: "1 operand", BINARY: "2 operands"}.get(arity, "at least 1 operand")
-    raise TypeError(f"{op.name}() takes {wanted}, got {count}")
-
-
-def _operand_number(op: Op, x: Any) -> float:
-    number = x if type(x) is float else _number(x)
-    if number is None:
-        raise TypeError(
-            f"{op.name}() accepts Values and real numbers ({ACCEPTED}), "
-            f"got {type(x).__name__}: {x!r}"
-        )
-    return number
 
 
 def _operands(op: Op | None, a: Any, b: Any) -> tuple[Value | float, ...]:
     if op is None:
         return ()
-    arity = op.arity
-    if arity == BINARY:
+    if op.arity == BINARY:
         return (a, b)
-    if arity == VARIADIC:
-        return tuple(a)
-    return (a,)
+    return tuple(a) if op.arity == VARIADIC else (a,)
 
 
-def _parents(op: Op | None, a: Any, b: Any) -> tuple[Value, ...]:
-    return tuple(x for x in _operands(op, a, b) if type(x) is Value)
-
-
-class Value(MathMethods):
+class Value(MathMethods, NumberProtocol):
     """A scalar that remembers how it was computed, so it can be differentiated.
 
     Args:
-        data: The number. Stored as a Python float; accepted are int, float,
-            bool, ``Fraction``, ``Decimal`` and numpy real scalars.
+        data: The number, stored as a float; accepted are int, float, bool,
+            ``Fraction``, ``Decimal`` and numpy real scalars.
         label: An optional name, shown by ``repr`` and the graph drawer.
 
     Attributes:
-        data: The value, always a float.
+        data: The number, a float.
         grad: ``d(output)/d(self)`` after ``output.backward()``; 0.0 at birth.
             After ``backward(create_graph=True)`` it is itself a ``Value``.
         label: The name given at construction ("" by default).
@@ -262,43 +129,20 @@ class Value(MathMethods):
 
     __slots__ = ("_a", "_b", "_data", "_mark", "_op", "grad", "label")
 
-    # Let numpy scalars defer to Value's reflected operators (np.float64(2) * v).
+    # Let numpy defer to Value's reflected operators (np.float64(2) * v, array * v).
     __array_ufunc__ = None
 
-    _data: float
-    grad: float
-    label: str
     _op: Op | None
     _a: Any
     _b: Any
     _mark: object
 
-    def __init__(self, data: SupportsFloat, label: str = "") -> None:
+    def __new__(cls, data: SupportsFloat, label: str = "") -> Value:
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self._data = data if type(data) is float else _to_float(data)
-        self.grad = 0.0
-        self.label = label
-        self._op = None
-        self._a = None
-        self._b = None
-        self._mark = None
-
-    if TYPE_CHECKING:
-
-        @property
-        def data(self) -> float:
-            """The number, a float."""
-
-        @data.setter
-        def data(self, number: SupportsFloat) -> None: ...
-
-    else:
-        data = property(
-            _data_of,
-            _set_data,
-            doc="The number, a float; an assigned real number is stored as its float.",
-        )
+        leaf = _born(None, data if type(data) is float else to_float(data), None, None)
+        leaf.label = label
+        return leaf
 
     # -- what the node is -------------------------------------------------
 
@@ -313,14 +157,14 @@ class Value(MathMethods):
         return self._op
 
     @property
-    def parents(self) -> tuple[Value, ...]:
-        """The op's inputs, in order; a repeated input appears twice (``a * a``)."""
-        return _parents(self._op, self._a, self._b)
-
-    @property
     def operands(self) -> tuple[Value | float, ...]:
         """The op's inputs in order, plain numbers included (``x ** 3``: ``(x, 3.0)``)."""
         return _operands(self._op, self._a, self._b)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The op's Value inputs, in order; a repeated input appears twice (``a * a``)."""
+        return tuple(x for x in self.operands if type(x) is Value)
 
     @property
     def is_leaf(self) -> bool:
@@ -330,12 +174,9 @@ class Value(MathMethods):
     @property
     def is_constant(self) -> bool:
         """True for a leaf that arithmetic made from a plain number (the 2 in ``2*x``)."""
-        return self._op is None and self._a is _CONSTANT
+        return self._op is None and self._a is CONSTANT
 
-    # -- arithmetic -------------------------------------------------------
-    # NOTE: a plain number operand (the 2 in ``2 * x``) is stored in the
-    # node's operand slot as a float, not as a node of its own: one object
-    # per op instead of two, and no gradient is computed for it.
+    # -- arithmetic: each operator records its op's node --------------------
 
     def __add__(self, other: Value | float) -> Value:
         return _apply_right(_ADD, self, other)
@@ -373,23 +214,6 @@ class Value(MathMethods):
     def __pos__(self) -> Value:
         return self
 
-    # -- the hooks of MathMethods: one op applied to this Value -------------
-
-    def _unary(self, op: Op) -> Value:
-        return _record(op, op.forward(self._data), self, None)
-
-    def _method(self, op: Op, other: Any) -> Value:
-        return _binary_method(op, self, other)
-
-    def _right(self, op: Op, other: Any) -> Value:
-        return _apply_right(op, self, other)
-
-    def _left(self, op: Op, other: Any) -> Value:
-        return _apply_left(op, other, self)
-
-    def _nary_method(self, op: Op, *others: Any) -> Value:
-        return apply_op(op, self, *others)  # type: ignore[no-any-return]
-
     def __abs__(self) -> Value:
         return _record(_ABS, _ABS.forward(self._data), self, None)
 
@@ -409,6 +233,23 @@ class Value(MathMethods):
         """Natural logarithm: ``log(0) = -inf``, ``log(x < 0) = nan``."""
         return _record(_LOG, _LOG.forward(self._data), self, None)
 
+    # The hooks the generated methods call (engine/methods.py).
+
+    def _unary(self, op: Op) -> Value:
+        return _record(op, op.forward(self._data), self, None)
+
+    def _method(self, op: Op, other: Any) -> Value:
+        result = _apply_right(op, self, other)
+        if result is NotImplemented:
+            operand_number(op.name, other)  # raises, naming the operand
+        return result
+
+    def _right(self, op: Op, other: Any) -> Value:
+        return _apply_right(op, self, other)
+
+    def _left(self, op: Op, other: Any) -> Value:
+        return _apply_left(op, other, self)
+
     # -- gradients --------------------------------------------------------
 
     def backward(
@@ -420,29 +261,28 @@ class Value(MathMethods):
     ) -> None:
         """Fill in ``.grad`` of every node this one depends on, by reverse accumulation.
 
-        Semantics, as in PyTorch: leaves (Values you made) *accumulate* across
-        calls, so zero them between steps (an optimizer's ``zero_grad``); a
-        leaf gradient of ``None`` counts as zero. Every intermediate node's
-        ``.grad`` is reset first, so it shows ``d(self)/d(node)`` for this
-        call alone. Threads may run backward at the same time over graphs
-        that share nodes: the calls take turns, and no contribution is lost.
+        As in PyTorch, leaves (Values you made) *accumulate* across calls, so
+        zero them between steps (an optimizer's ``zero_grad``); a leaf
+        gradient of ``None`` counts as zero. Every other node's ``.grad`` is
+        reset first: it shows ``d(self)/d(node)`` for this call alone.
+        Threads may run backward at once over graphs that share nodes: the
+        calls take turns, and no contribution is lost.
 
         Args:
             grad: The seed ``d(final)/d(self)``, 1.0 for a loss: a real number,
                 or a Value (its number; with ``create_graph=True``, the Value
                 itself, so the seed is differentiated too).
             retain_graph: Accepted for PyTorch compatibility and ignored: a
-                graph here is plain data that is never freed by backward, so
-                it can always be walked again.
-            create_graph: When true, gradients are themselves Values with a
-                graph of their own, so they can be differentiated again
-                (``x.grad.backward()`` then gives a second derivative). They
-                accumulate like float gradients: a Value gradient plus a
-                later contribution is a Value.
+                graph here is plain data, never freed by backward.
+            create_graph: Gradients become Values with a graph of their own,
+                so they can be differentiated again (``x.grad.backward()``
+                then gives a second derivative).
         """
         del retain_graph  # NOTE: nothing to retain; see the docstring
-        seed: Any = grad if create_graph and type(grad) is Value else _seed_number(grad)
-        backward(self, seed, create_graph)
+        if create_graph:
+            backward_graph(self, grad if type(grad) is Value else seed_number(grad))
+        else:
+            backward(self, seed_number(grad))
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set ``.grad`` to 0.0 (or None) on this node and on every node it depends on."""
@@ -454,194 +294,5 @@ class Value(MathMethods):
         """A new leaf with the same data and label, cut from the graph."""
         return Value(self._data, self.label)
 
-    # -- Python number protocol -------------------------------------------
 
-    # NOTE: float(), int(), complex() and an index always ask data_read: outside
-    # no_grad they warn GradientLostWarning. The library itself reads .data.
-
-    def __float__(self) -> float:
-        data_read(self, "float")
-        return self._data
-
-    def __int__(self) -> int:
-        data_read(self, "int")
-        return int(self._data)
-
-    def __complex__(self) -> complex:
-        data_read(self, "complex")
-        return complex(self._data)
-
-    def __index__(self) -> int:
-        """A Value holding an integer works as an index or a count (``range(v)``)."""
-        data = self._data
-        if not data.is_integer():
-            raise TypeError(
-                f"a Value used as an index or a count must hold an integer, got {data!r}; "
-                "read it on purpose first: int(v.item()) or round(v.item())"
-            )
-        data_read(self, "index")
-        return int(data)
-
-    def __bool__(self) -> bool:
-        if SWITCHED:
-            data_read(self, "bool")
-        return bool(self._data)
-
-    def item(self) -> float:
-        """The number as a plain float, on purpose (as torch's ``item()``): it never warns."""
-        return self._data
-
-    def __format__(self, spec: str) -> str:
-        return format(self._data, spec) if spec else repr(self)
-
-    def __lt__(self, other: Value | float) -> bool:
-        if SWITCHED:
-            data_read(self, "compare")
-        number = _compare_operand(other)
-        return NotImplemented if number is None else self._data < number
-
-    def __le__(self, other: Value | float) -> bool:
-        if SWITCHED:
-            data_read(self, "compare")
-        number = _compare_operand(other)
-        return NotImplemented if number is None else self._data <= number
-
-    def __gt__(self, other: Value | float) -> bool:
-        if SWITCHED:
-            data_read(self, "compare")
-        number = _compare_operand(other)
-        return NotImplemented if number is None else self._data > number
-
-    def __ge__(self, other: Value | float) -> bool:
-        if SWITCHED:
-            data_read(self, "compare")
-        number = _compare_operand(other)
-        return NotImplemented if number is None else self._data >= number
-
-    # Notebook display. The drawer sits above the engine and registers its
-    # renderer here on import, so the engine never imports it.
-    _svg_renderer: ClassVar[Callable[[Value], str | None] | None] = None
-
-    def _repr_svg_(self) -> str | None:
-        """Jupyter shows a Value as a picture of its graph (when graphviz is there)."""
-        renderer = Value._svg_renderer
-        return None if renderer is None else renderer(self)
-
-    # NOTE: == and hash stay those of object (identity), so Values can be dict
-    # keys and graph bookkeeping never confuses two nodes that hold equal data.
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        parts = [repr(self._data), f"grad={self.grad!r}"]
-        if self.label:
-            parts.append(f"label={self.label!r}")
-        if self._op is not None:
-            parts.append(f"op={self._op.name!r}")
-        return f"Value({', '.join(parts)})"
-
-    # -- copying and pickling (engine/persist.py): flat, so any depth works --
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return persist.reduce_value(self)
-
-    def __setstate__(self, graph_grads: list[tuple[int, Value]]) -> None:
-        """Unpickling: put back the Value gradients, by position in topological order."""
-        persist.set_graph_grads(self, graph_grads)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
-        return persist.deep_copy(self, memo)
-
-
-def _seed_number(grad: Any) -> float:
-    """backward's seed as a float; a TypeError in backward's words for anything else."""
-    if type(grad) is float:
-        return grad
-    if type(grad) is Value:
-        data: float = grad._data
-        return data
-    number = real_to_float(grad)
-    if number is not None:
-        return number
-    hint = ""
-    if isinstance(grad, (list, tuple)) or _is_array(grad):
-        hint = (
-            "; a Value is one number, so its seed is one number too: for several "
-            "outputs, call backward() on their sum, total(outputs).backward()"
-        )
-    raise TypeError(
-        "backward() takes the seed d(final)/d(self) as one number (1.0 for a loss) or a "
-        f"Value, got {type(grad).__name__}: {grad!r}{hint}"
-    )
-
-
-def _binary_method(op: Op, x: Value, other: Any) -> Value:
-    """A method's ``x.op(other)``: like an operator, but a bad operand is a TypeError."""
-    result = _apply_right(op, x, other)
-    if result is NotImplemented:
-        _operand_number(op, other)  # raises, naming the operand
-    return result
-
-
-def _compare_operand(other: Any) -> float | None:
-    if type(other) is Value:
-        data: float = other._data
-        return data
-    if type(other) is float:
-        return other
-    return real_to_float(other)
-
-
-# ---------------------------------------------------------------------------
-# n-ary ops: one node for a whole sum, as the scalar expansion would give.
-
-
-_ALL_VALUES = {Value}
-
-# Installed by tinygrad_lite.codegen while kernels are on: a faster,
-# bit-identical n-ary forward that returns None unless every operand is a Value.
-_fast_nary_forward: Callable[[Op, tuple[Any, ...]], float | None] | None = None
-
-
-def set_fast_nary_forward(function: Callable[[Op, tuple[Any, ...]], float | None] | None) -> None:
-    """Install (or, with None, remove) the generated n-ary forwards."""
-    global _fast_nary_forward
-    _fast_nary_forward = function
-
-
-def _nary(op: Op, operands: tuple[Any, ...], what: str) -> Value:
-    """The node of n-ary ``op`` over ``operands`` (plain numbers are lifted to constants)."""
-    fast = _fast_nary_forward
-    if fast is not None:
-        data = fast(op, operands)
-        if data is not None:
-            return _record(op, data, operands, None)
-    nodes = _as_nodes(operands, what)
-    return _record(op, op.forward(list(map(_data_of, nodes))), nodes, None)
-
-
-def _as_nodes(values: tuple[Any, ...], what: str) -> tuple[Value, ...]:
-    """``values`` with plain numbers lifted to constant leaves."""
-    if set(map(type, values)) <= _ALL_VALUES:  # the common case, checked at C speed
-        return values
-    nodes = []
-    for x in values:
-        if type(x) is not Value:
-            lifted = _constant(x)
-            if lifted is None:
-                raise TypeError(
-                    f"{what} accepts Values and real numbers, got {type(x).__name__}: {x!r}"
-                )
-            x = lifted
-        nodes.append(x)
-    return tuple(nodes)
-
-
-# The op table's generic helpers call ops on Values through apply_op (ops sits below us).
-set_value_apply(apply_op)
 install(Value)  # a method for every other op of the table (engine/methods.py)
-
-
-# NOTE: pickles made before persist.py name these; they must keep loading.
-_restore_leaf = persist.restore_leaf
-_restore_graph = persist.restore_graph

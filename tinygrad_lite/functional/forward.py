@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..engine import GRAPH_LOCK, Value, topological_order
-from ..engine.backward import local_derivatives, times_local
+from ..engine.backward import local_derivatives
+from ..engine.higher_order import times_local
 from ..engine.value import _constant
 from .jit import GraphReplay, Jit, jit_for
 from .reverse import value_grad_and_aux

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ieee
-from .base import OPS, VARIADIC
+from .base import OPS, VARIADIC, Op
 
 _NAN = float("nan")
 
@@ -54,6 +54,12 @@ def _read(x: Any) -> float:
 def data(x: Any) -> float:
     """The number held by ``x``: ``x`` itself for a float, ``x.data`` for a Value."""
     return x if type(x) is float else _read(x)
+
+
+def apply(op: Op, *args: Any) -> Any:
+    """``op`` over operands of which some is a Value: its node (the engine's ``apply_op``)."""
+    assert _value_apply is not None, "the engine registers Value application on import"
+    return _value_apply(op, *args)
 
 
 def call(name: str, *args: Any) -> Any:
