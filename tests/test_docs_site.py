@@ -68,6 +68,11 @@ def test_the_notebooks_are_rendered_with_their_committed_pictures(site: Path) ->
         assert ('"image/' in notebook.read_text(encoding="utf-8")) == bool(pictures), notebook
 
 
+def test_the_notebooks_tex_is_drawn_as_mathml_without_a_script(site: Path) -> None:
+    page = (site / "notebooks" / "04_optimizers.html").read_text(encoding="utf-8")
+    assert "<math" in page and "\\leftarrow" not in page
+
+
 @pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
 def test_every_relative_link_of_a_readme_leads_to_a_file(readme: str) -> None:
     # mkdocs checks the site's links; the READMEs are outside it, so they are checked here

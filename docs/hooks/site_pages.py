@@ -13,6 +13,9 @@ The docstrings write Sphinx roles (``:class:`Value```) and reST's ``::``
 before a literal block; on the API pages the roles' prefixes are dropped
 (the name stays as code) and ``::`` reads as a colon.
 
+The notebooks' TeX (``$...$``, ``$$...$$``) becomes MathML at build time
+(latex2mathml), which browsers draw themselves: no math script is loaded.
+
 Links in the notebooks that point into the repository (``../README.md#...``,
 ``../docs/x.png``) are rewritten to the site's pages and pictures.
 """
@@ -39,6 +42,8 @@ LINKS = {
     "../docs/": "../",
 }
 NOTEBOOK_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)]*)?\)")
+CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+TEX = re.compile(r"\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
 
 
 def _text(source: str | list[str]) -> str:
@@ -52,7 +57,26 @@ def _fence(text: str, language: str = "text") -> str:
     return f"{fence}{language}\n{text.rstrip()}\n{fence}\n"
 
 
+def _mathml(match: re.Match[str]) -> str:
+    from latex2mathml.converter import convert
+
+    if match.group("display") is not None:
+        tex = " ".join(match.group("display").split())
+        return '\n<div class="math">' + convert(tex, display="block") + "</div>\n"
+    return str(convert(match.group("inline")))
+
+
+def _tex_to_mathml(text: str) -> str:
+    """The TeX of a markdown cell as MathML, code spans left alone."""
+    parts, last = [], 0
+    for span in CODE_SPAN.finditer(text):
+        parts += [TEX.sub(_mathml, text[last : span.start()]), span.group(0)]
+        last = span.end()
+    return "".join(parts) + TEX.sub(_mathml, text[last:])
+
+
 def _markdown(text: str) -> str:
+    text = _tex_to_mathml(text)
     for old, new in LINKS.items():
         text = text.replace(f"]({old}", f"]({new}")
     # a link to another notebook's heading: the page, without the notebook-style anchor
