@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: demo test lint typecheck pytest fuzz bench playground clean
+.PHONY: demo test lint typecheck pytest fuzz bench playground docs clean
 
 # The playground's npm packages and built sites stay inside the clone (make clean removes them).
 export TINYGRAD_LITE_CACHE := $(CURDIR)/$(VENV)/cache
@@ -21,7 +21,7 @@ $(VENV)/.installed-app: setup.cfg pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $@ $(VENV)/.installed-app
+	touch $@ $(VENV)/.installed-app $(VENV)/.installed-docs
 
 demo: $(VENV)/.installed-app
 	$(BIN)/tinygrad-lite demo
@@ -53,8 +53,17 @@ $(VENV)/.installed-npm: tinygrad_lite/playground/npm/package-lock.json | $(VENV)
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m fuzz --hypothesis-profile=$(HYPOTHESIS_PROFILE) -p no:cacheprovider
 
+# The documentation site (mkdocs.yml, pages in docs/), strictly: a broken link fails.
+# make test builds it too, into a temporary folder (tests/test_docs_site.py).
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
+$(VENV)/.installed-docs: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) out site .mypy_cache .ruff_cache .pytest_cache .hypothesis

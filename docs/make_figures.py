@@ -1,4 +1,4 @@
-"""Draw the example pictures under docs/ that README's "See the graph" shows.
+"""Draw the example pictures under docs/ that docs/seeing-the-graph.md and the README show.
 
 Run from the repository root: ``.venv/bin/python docs/make_figures.py``.
 Needs the ``viz`` extra (pygraphviz renders in-process; no ``dot`` program).

@@ -1,4 +1,4 @@
-"""Engine edges: the README's convention table, both backward modes
+"""Engine edges: the convention table of docs/natural-python.md, both backward modes
 agreeing at edge values, and edge inputs (sNaN, numpy bools)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def gradients(function: Callable[..., Value], args: list[float]) -> tuple[float,
 
 
 # ---------------------------------------------------------------------------
-# The README table, row by row: (expression, point, value, gradients).
+# The documented table (docs/natural-python.md), row by row: (expression, point, value, gradients).
 
 TABLE: list[tuple[str, Callable[..., Value], list[float], float, list[float]]] = [
     ("1/x at 0", lambda x: 1 / x, [0.0], INF, [-INF]),
@@ -124,10 +124,10 @@ def test_the_readme_convention_table(
         assert same(got, want) if abs(want) != 1 / SQRT3 else math.isclose(got, want), grads
 
 
-def test_the_table_in_the_readme_lists_the_rows_tested_here() -> None:
+def test_the_documented_table_lists_the_rows_tested_here() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "natural-python.md").read_text()
     for phrase in ("`log(-1)`", "`atan2(y, x)` at the origin", "`clamp(x, low, high)`", "1e-320"):
         assert phrase in readme
     assert "`log(-1)`, `log1p(-2)`" in readme and "`-1`, `-1`, `-1/3`" in readme

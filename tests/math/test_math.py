@@ -381,7 +381,7 @@ def test_functions_pickle_by_name() -> None:
 
 
 # ---------------------------------------------------------------------------
-# The reproducers, and the README example.
+# The reproducers, and the documented example.
 
 
 def test_math_exp_times_x_gets_the_right_gradient_with_the_drop_in() -> None:
@@ -400,22 +400,22 @@ def test_grad_of_the_drop_in_sin_is_cos(x: float) -> None:
     assert grad(lambda t: tlmath.sin(t))(x) == math.cos(x)
 
 
-def _readme_section(name: str) -> str:
+def _docs_section(name: str) -> str:
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "natural-python.md").read_text()
     start = text.index(f"<!-- section: {name} -->")
     end = text.index(f"<!-- end: {name} -->")
     return text[start:end]
 
 
-def test_the_readme_port_example_runs_and_is_right() -> None:
+def test_the_documented_port_example_runs_and_is_right() -> None:
     from tinygrad_lite.numeric import central_difference
 
-    section = _readme_section("math")
+    section = _docs_section("math")
     code = section.split("```python\n")[1].split("```")[0]
     namespace: dict[str, Any] = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # the README's own code
+    exec(compile(code, "natural-python.md", "exec"), namespace)  # the page's own code
     wave, t = namespace["wave"], namespace["t"]
     assert type(wave(0.3)) is float
     assert wave(0.3) == math.exp(-0.3 / 4) * math.sin(2 * math.pi * 0.3) + math.log1p(0.09)

@@ -1,8 +1,11 @@
-"""The READMEs' Python blocks run, and their output comments say what they print (issue 17).
+"""Every Python block of the READMEs and of the documentation site runs, and says what it prints.
 
-Every ```python block of README.md and README.zh-CN.md runs on its own, in a
-fresh interpreter and a temporary directory, top to bottom, as a reader would
-run it. A statement that
+Every ```python block of README.md, README.zh-CN.md and the site's pages
+(``docs/**/*.md``) runs on its own, in a fresh interpreter and a temporary
+directory, top to bottom, as a reader would run it. A block that cannot run
+here (it needs a browser, or the network) is preceded by the line
+``<!-- skip: reason -->``; it is reported as a skipped test with its reason,
+so the count of untested blocks is in every test run. A statement that
 is a call of ``print``, or a bare expression whose comment reads as a value
 (it starts with a number, a bracket, a quote, ``True``/``False``/``None`` or
 ``Name(``), is an output claim: the comment (or, if the line has none or it
@@ -30,17 +33,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 READMES = [ROOT / "README.md", ROOT / "README.zh-CN.md"]
-FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+PAGES = sorted(path for path in (ROOT / "docs").rglob("*.md") if "hooks" not in path.parts)
+FENCE = re.compile(
+    r"^(?:<!-- skip: (?P<skip>.*?) -->\n)?```python\n(?P<code>.*?)^```", re.MULTILINE | re.DOTALL
+)
 NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^[-+]?(inf|nan)$")
 
 
-def _blocks() -> list[tuple[str, int, str]]:
+def _blocks() -> list[tuple[str, int, str, str | None]]:
+    """(file, line of the block's first code line, code, the reason it is skipped or None)."""
     found = []
-    for readme in READMES:
-        text = readme.read_text(encoding="utf-8")
+    for path in READMES + PAGES:
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT).as_posix()
         for match in FENCE.finditer(text):
-            line = text.count("\n", 0, match.start()) + 2
-            found.append((readme.name, line, match.group(1)))
+            line = text.count("\n", 0, match.start("code")) + 1
+            found.append((name, line, match.group("code"), match.group("skip")))
     return found
 
 
@@ -97,16 +105,22 @@ def _agrees(claimed: str, shown: str) -> bool:
 
 
 def test_every_readme_has_python_blocks() -> None:
-    assert {name for name, _, _ in BLOCKS} == {readme.name for readme in READMES}
+    assert {path.name for path in READMES} <= {name for name, _, _, _ in BLOCKS}
+
+
+def test_a_skipped_block_says_why() -> None:
+    assert all(reason.strip() for _, _, _, reason in BLOCKS if reason is not None)
 
 
 @pytest.mark.parametrize(
-    ("name", "line", "source"), BLOCKS, ids=[f"{n}:{line}" for n, line, _ in BLOCKS]
+    ("name", "line", "source", "skip"), BLOCKS, ids=[f"{n}:{line}" for n, line, _, _ in BLOCKS]
 )
-def test_a_readme_block_runs_and_prints_what_its_comments_say(
-    name: str, line: int, source: str, tmp_path: Path
+def test_a_documented_block_runs_and_prints_what_its_comments_say(
+    name: str, line: int, source: str, skip: str | None, tmp_path: Path
 ) -> None:
     """Each block in a fresh interpreter, as a reader runs it (no op registered by the tests)."""
+    if skip is not None:
+        pytest.skip(f"marked in {name}: {skip}")
     result = subprocess.run(
         [sys.executable, __file__, name, str(line)],
         input=source,
