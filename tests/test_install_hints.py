@@ -1,6 +1,6 @@
 """A missing extra is named with both install commands: from a package index and from a clone.
 
-Issue 17: a reader who cloned the repository needs ``pip install -e ".[data]"``;
+A reader who cloned the repository needs ``pip install -e ".[data]"``;
 ``pip install "tinygrad_lite[data]"`` alone sends them to a registry. Each test
 hides the third-party package (``sys.modules[name] = None`` makes its import
 fail) and calls the public function that needs it.

@@ -197,7 +197,7 @@ def test_l2_penalty() -> None:
     assert l2_penalty([]).data == 0.0
 
 
-# -- shapes are checked (issue 13) -------------------------------------------
+# -- shapes are checked -------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -225,7 +225,7 @@ def test_demo_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "tinygrad-lite demo: error: cannot write to --out directory" in stderr
 
 
-# -- polish and hardening (issues 15 and 18) -----------------------------------------
+# -- polish and hardening -----------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ def test_create_graph_second_derivative_of_a_cube() -> None:
 
 
 def test_a_plain_backward_adds_into_a_value_gradient_as_torch_does() -> None:
-    """Issue 15: after create_graph, the next backward adds (it used to replace)."""
+    """after create_graph, the next backward adds (it used to replace)."""
     x = Value(3.0)
     (x**3).backward(create_graph=True)
     first = x.grad

@@ -147,7 +147,7 @@ def both_modes(function: Callable[..., Value], args: list[float]) -> tuple[list[
 
 
 def test_pow_at_a_subnormal_base_and_zero_exponent_agrees_in_both_modes() -> None:
-    # issue 18: nan with create_graph, 0.0 without
+    # nan with create_graph, 0.0 without
     plain, graphed = both_modes(lambda x, y: x**y, [1e-320, 0.0])
     assert plain == graphed == [0.0, pytest.approx(math.log(1e-320))]
     x, y = Value(1e-320), Value(0.0)

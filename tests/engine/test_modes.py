@@ -1,4 +1,4 @@
-"""Modes against Ctrl-C: an interrupt anywhere in ``no_grad``/``detect_anomaly`` heals (issue 18).
+"""Modes against Ctrl-C: an interrupt anywhere in ``no_grad``/``detect_anomaly`` heals.
 
 The promise: a ``KeyboardInterrupt`` that lands while a mode block is being
 entered or left may leave the mode switched only while the frame that

@@ -1,4 +1,4 @@
-"""Backward from several threads at once loses nothing (issue 15).
+"""Backward from several threads at once loses nothing.
 
 Two threads each run 20,000 backward passes into one shared leaf; torch and
 micrograd end at ``a.grad == 40000``; this engine used to end near 36,000.

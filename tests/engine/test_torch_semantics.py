@@ -1,4 +1,4 @@
-"""PyTorch's gradient semantics in the engine (issue 15): None gradients, retain_graph,
+"""PyTorch's gradient semantics in the engine: None gradients, retain_graph,
 zero_grad(set_to_none), accumulation with create_graph, ``gradients()`` as
 ``torch.autograd.grad`` and ``item()``."""
 
@@ -15,7 +15,7 @@ from tinygrad_lite.nn import MLP
 
 
 def test_a_none_gradient_counts_as_zero_in_backward() -> None:
-    """Issue 15: ``p.grad = None`` then ``backward()`` crashed with TypeError."""
+    """``p.grad = None`` then ``backward()`` crashed with TypeError."""
     x, w = Value(2.0), Value(-3.0)
     x.grad = None  # type: ignore[assignment]
     w.grad = None  # type: ignore[assignment]
@@ -83,7 +83,7 @@ def test_retain_graph_is_accepted_and_the_graph_can_be_walked_again() -> None:
 
 
 def test_with_create_graph_gradients_always_accumulate() -> None:
-    """Issue 15: after create_graph a plain backward replaced a Value gradient, the next added."""
+    """after create_graph a plain backward replaced a Value gradient, the next added."""
     x = Value(2.0)
     (x**3).backward(create_graph=True)  # 12, a Value
     (x**3).backward()  # + 12

@@ -317,7 +317,7 @@ def test_constant_derivatives_inside_compositions_stay_nodes() -> None:
     assert hvp(lambda p: 3.0 * p[0] - p[1], [1.0, 2.0], [1.0, 1.0]) == [0.0, 0.0]
 
 
-# -- arguments at the edges (issue 18) ----------------------------------------
+# -- arguments at the edges ----------------------------------------
 
 
 def test_a_huge_int_argument_is_inf_like_value() -> None:

@@ -1,4 +1,4 @@
-"""``jit=True`` on the functional API (issue 16): replay equals plain, bit for bit,
+"""``jit=True`` on the functional API: replay equals plain, bit for bit,
 and a graph that could be wrong for new numbers is never replayed."""
 
 from __future__ import annotations

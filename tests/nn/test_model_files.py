@@ -1,4 +1,4 @@
-"""Model files as untrusted input (issue 18, item 3), and the first nn's files still loading.
+"""Model files as untrusted input, and the first nn's files still loading.
 
 The reproducers from the issue, then a fault-injection probe that mutates
 valid files (deterministically, from fixed seeds) and checks, for every

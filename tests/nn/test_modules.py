@@ -1,4 +1,4 @@
-"""Tests for nn.Module as torch.nn.Module, and the torch-style blocks (issue 15).
+"""Tests for nn.Module as torch.nn.Module, and the torch-style blocks.
 
 Registration, names, traversal, modes, repr, gradients, state and files of
 any subclass; ``Linear``, ``Sequential``, ``ReLU``/``Tanh``/``Sigmoid`` and
@@ -266,7 +266,7 @@ def test_state_dict_of_a_custom_net() -> None:
 
 
 def test_load_state_dict_is_validate_then_apply() -> None:
-    # issue 18, item 4: already right for Module; kept as a test. Every bad
+    # already right for Module; kept as a test. Every bad
     # state also holds good entries (99.0) that must not be applied.
     net = Net()
     before = net.state_dict()

@@ -1,4 +1,4 @@
-"""Optimizer.load_state_dict on bad input: validate first, then apply (issue 18, item 4).
+"""Optimizer.load_state_dict on bad input: validate first, then apply.
 
 Each reproducer from the issue is a test; then a fault-injection probe
 mutates valid states (deterministically, from fixed seeds) and checks the

@@ -1,4 +1,4 @@
-"""Ctrl-C anywhere in ``fit`` (issue 18, item 2), injected deterministically.
+"""Ctrl-C anywhere in ``fit``, injected deterministically.
 
 A trace function (``sys.settrace``) raises ``KeyboardInterrupt`` at the k-th
 line event inside ``fit`` and everything it calls, for every k up to a
@@ -14,7 +14,7 @@ whatever frame is running. For each k the promise is checked:
 * every module has its own training mode back.
 
 A Ctrl-C inside ``no_grad``'s own enter or exit can leave the engine's
-recording switched off (issue 18, item 1: the engine's part, fixed there).
+recording switched off (the engine's part, fixed there).
 The probe counts such runs separately, reports them, and switches recording
 back on, so that one leak does not spoil the runs after it.
 
@@ -163,7 +163,7 @@ def interrupted_run(
         sys.settrace(None)
     broken = []
     # NOTE: fit's frames have finished, so a no_grad that an interrupt cut
-    # short must have healed by now (issue 18, item 1: the engine's promise).
+    # short must have healed by now (the engine's promise).
     if not engine.is_grad_enabled():
         broken.append(f"k={k}: no_grad was left switched on after fit returned")
     if not isinstance(history, History):

@@ -308,7 +308,7 @@ def test_import_needs_no_third_party_module() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-# -- any Module, numpy, data checks (issues 15 and 18) --------------------------------
+# -- any Module, numpy, data checks --------------------------------
 
 
 def test_predict_and_accuracy_take_numpy_arrays(blobs: Dataset) -> None:

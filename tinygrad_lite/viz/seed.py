@@ -2,8 +2,7 @@
 
 The source document is *Tiny Machine Learner* (see README, "Where this comes
 from"); its text describes its figures but does not include them, and these
-functions redraw them. (The module's name, ``seed``, is the project's old
-name for that document.)
+functions redraw them.
 
 Sits on :mod:`.drawing` only (a naive expression is read through its
 ``children()``/``a``/``b`` fields, never imported). :func:`draw_naive` is
