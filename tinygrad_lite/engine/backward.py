@@ -78,29 +78,39 @@ def _sort(roots: Value | Sequence[Value], reset: bool) -> list[Value]:
     node_type = type(stack[0])
     visiting, done = object(), object()
     order: list[Value] = []
+    push, pop, place = stack.append, stack.pop, order.append
     with GRAPH_LOCK:
         while stack:
-            node = stack.pop()
-            if node._mark is visiting:  # every operand is placed: now the node
+            node = pop()
+            mark = node._mark
+            if mark is visiting:  # every operand is placed: now the node
                 node._mark = done
-                order.append(node)
+                place(node)
                 if reset and (node._op is not None or node.grad is None or node.grad == 0.0):
                     node.grad = -0.0  # (only a root can be a leaf here)
-                continue
-            if node._mark is done:
-                continue
-            node._mark = visiting
-            stack.append(node)
-            op = node._op
-            if op is None:
-                continue
-            for operand in node._a if op.arity == VARIADIC else (node._a, node._b):
-                if type(operand) is node_type and operand._mark is not done:
+            elif mark is not done:
+                node._mark = visiting
+                push(node)
+                op = node._op
+                if op is None:
+                    continue
+                # NOTE: an n-ary node's operands are all Values (numbers are lifted to
+                # constants); a unary or binary node's slots may hold a number or None.
+                a, b = node._a, node._b
+                if op.arity == VARIADIC:
+                    operands = a
+                elif type(b) is node_type:
+                    operands = (a, b) if type(a) is node_type else (b,)
+                else:
+                    operands = (a,) if type(a) is node_type else ()
+                for operand in operands:
+                    if operand._mark is done:
+                        continue
                     if operand._op is not None:
-                        stack.append(operand)
+                        push(operand)
                         continue
                     operand._mark = done  # a leaf: nothing to place before it
-                    order.append(operand)
+                    place(operand)
                     if reset and (operand.grad is None or operand.grad == 0.0):
                         operand.grad = -0.0
     return order
