@@ -161,7 +161,8 @@ _UPDATE = re.compile(r"^\s*g(\d+) (\+|-)= ")
 
 def _readable(text: str) -> str:
     """A program line without the compiler's helper names: ``F_tanh(v8)`` -> ``tanh(v8)``,
-    ``L_relu(v2, v3)`` -> ``relu'(v2)`` (the local derivative of relu at v2)."""
+    ``L_relu(v2, v3)`` -> ``relu'(v2)`` (the local derivative of relu at v2), and
+    ``N[0]._data`` (the slot the compiled code reads) as ``N[0].data``."""
 
     def call(match: re.Match[str]) -> str:
         kind, name = match.group(1), match.group(2)
@@ -169,7 +170,7 @@ def _readable(text: str) -> str:
 
     if "L_" in text:  # a derivative's call also passes the op's output: not needed to read it
         text = _OUTPUT_ARGUMENT.sub(")", text, count=1)
-    return _HELPER_CALL.sub(call, text)
+    return _HELPER_CALL.sub(call, text).replace("._data", ".data")
 
 
 def _program_lines(
