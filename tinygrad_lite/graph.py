@@ -12,8 +12,10 @@ optimizer that updates weights in place is seen by the next ``forward``.
 
 Replay generates straight-line Python source for the two passes (one line
 per node, operands in local variables, the hot ops written inline) and
-compiles it once with :func:`compile`. For graphs too large to compile
-quickly it falls back to an interpreter loop over the recorded nodes.
+compiles it once with :func:`compile` (:mod:`tinygrad_lite.codegen`'s
+layer). For graphs too large to compile quickly, or while generated code is
+switched off (``use_kernels(False)``), it runs an interpreter loop over the
+recorded nodes with the engine's reference chain rule.
 Either way the results equal eager mode to the last bit: the generated
 code performs the same float operations, in the same order, as
 ``Value.backward``.
@@ -132,7 +134,7 @@ class Graph:
             for leaf in self._leaves:
                 current: Any = leaf.grad
                 # None or zero: nothing received yet; -0.0 is the exact start
-                # (see engine.walk.backward_order)
+                # (see engine.backward.backward)
                 if current is None or current == 0.0:
                     leaf.grad = -0.0
             self._passes()[1](seed)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import OP_INPUTS, Graph, apply_value, expression_graphs
+from strategies import Graph, apply_value, expression_graphs
 
 import tinygrad_lite as tl
 from tinygrad_lite import Value
@@ -274,8 +274,10 @@ _KINKY = [-2.5, -2.0, -1.5, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
 points_near_kinks = st.one_of(st.sampled_from(_KINKY), st.floats(-3.0, 3.0))
 
 
-def _arity(name: str) -> int:
-    return len(OP_INPUTS[name].example()) if name not in _COUNTS else _COUNTS[name]
+def kink_walks(count: int, most: int) -> st.SearchStrategy[list[list[float]]]:
+    """2 to ``most`` points of ``count`` coordinates each, drawn near and on the kinks."""
+    point = st.lists(points_near_kinks, min_size=count, max_size=count)
+    return st.lists(point, min_size=2, max_size=most)
 
 
 _COUNTS = {"dot": 4, "clamp": 3, "lerp": 3, "hypot": 2, "fsum": 3, "prod": 3, "total": 3}
@@ -325,9 +327,7 @@ def _compare_jit_with_eager(name: str, count: int, points: list[list[float]]) ->
 def test_jit_agrees_with_eager_on_both_sides_of_every_kink(
     name: str, count: int, data: st.DataObject
 ) -> None:
-    point_lists = st.lists(points_near_kinks, min_size=count, max_size=count)
-    points = data.draw(st.lists(point_lists, min_size=2, max_size=5))
-    _compare_jit_with_eager(name, count, points)
+    _compare_jit_with_eager(name, count, data.draw(kink_walks(count, 5)))
 
 
 @pytest.mark.fuzz
@@ -337,9 +337,7 @@ def test_jit_agrees_with_eager_on_both_sides_of_every_kink(
 def test_jit_agrees_with_eager_on_both_sides_of_every_kink_long(
     name: str, count: int, data: st.DataObject
 ) -> None:
-    point_lists = st.lists(points_near_kinks, min_size=count, max_size=count)
-    points = data.draw(st.lists(point_lists, min_size=2, max_size=8))
-    _compare_jit_with_eager(name, count, points)
+    _compare_jit_with_eager(name, count, data.draw(kink_walks(count, 8)))
 
 
 @pytest.mark.fuzz

@@ -8,7 +8,7 @@ one node of a recorded graph and applies the chain rule to it::
     operand.grad += node.grad * (d node / d operand)      for every operand
 
 where the local derivative ``d node / d operand`` is the op's own
-``local_grads`` rule: pasted in as source when :mod:`tinygrad_lite.inline`
+``local_grads`` rule: pasted in as source when :mod:`.inline`
 can trace it (``mul``'s ``(b, a)``, ``tanh``'s ``1 - out*out``, ``dot``'s
 swap of weights and inputs), called otherwise. Generating the code per op
 (and, for n-ary ops, per operand count) removes the interpreter work that a

@@ -13,13 +13,17 @@ only place an op's derivative is written.
 
 The package, one job per module:
 
-* :mod:`.value`: the node, the one place nodes are born, its arithmetic and
-  Python protocols, pickling; :mod:`.methods`: the rest of the op set as
-  methods; :mod:`.nary`: ``total``, ``dot``, ``logsumexp``;
-* :mod:`.backward`: the topological sort and the chain rule, under one lock;
-  :mod:`.grads`: ``gradients()``, as ``torch.autograd.grad``;
-* :mod:`.checks`: reads of a Value's number, and ``detect_anomaly``;
-  :mod:`.coerce`: which numbers are accepted.
+* :mod:`.value`: the node, the one place nodes are born, its operators;
+  :mod:`.protocols`: Python's number protocol; :mod:`.methods`: one method
+  per op, generated from the table; :mod:`.apply`: ``apply_op``;
+  :mod:`.nary`: ``total``, ``dot``, ``logsumexp``;
+* :mod:`.backward`: the topological sort and the reference chain rule, under
+  one lock; :mod:`.higher_order`: the chain rule on Values
+  (``create_graph``); :mod:`.grads`: ``gradients()``, as
+  ``torch.autograd.grad``; :mod:`.persist`: copying and pickling;
+* :mod:`.modes`: ``no_grad`` and ``detect_anomaly``; :mod:`.checks`: reads
+  of a Value's number, and anomalies; :mod:`.coerce`: which numbers are
+  accepted.
 
 Design notes (why it is fast):
 
@@ -29,9 +33,10 @@ Design notes (why it is fast):
   so reference counting frees them the moment the output is dropped.
 * The topological sort is iterative and marks nodes in a slot instead of
   filling a ``set``: no recursion limit, no hashing.
-* The chain rule runs one generated kernel per node
-  (:mod:`tinygrad_lite.kernels`), made from the op's own rule; n-ary
-  forwards (``dot``, ``total``) are straight-line code made the same way.
+* By default the chain rule runs one generated kernel per node
+  (:mod:`tinygrad_lite.codegen`), made from the op's own rule and
+  bit-identical to the reference loop; n-ary forwards (``dot``, ``total``)
+  are straight-line code made the same way.
 * Ops check one module-level list to learn that no thread is in a special
   mode (:mod:`.modes`); the thread-local state is read only
   when some thread is.

@@ -26,14 +26,13 @@ __all__ = ["deep_copy", "reduce_value", "restore_graph", "restore_leaf", "set_gr
 
 def reduce_value(node: Value) -> tuple[Any, ...]:
     """``node.__reduce__()``: how pickle rebuilds ``node``."""
-    value_type = Value
     # NOTE: a Value gradient (create_graph) has a graph that leads back to
     # these nodes, so it travels as state, set by set_graph_grads once the
     # nodes exist; as a constructor argument pickle would recurse forever.
     if node._op is None:
         leaf_grad: Any = node.grad
         constant = node._a is CONSTANT
-        if type(leaf_grad) is value_type:
+        if type(leaf_grad) is Value:
             return (restore_leaf, (node.data, 0.0, node.label, constant), [(0, leaf_grad)])
         return (restore_leaf, (node.data, leaf_grad, node.label, constant))
     nodes = topological_order(node)
@@ -45,9 +44,9 @@ def reduce_value(node: Value) -> tuple[Any, ...]:
             table.append(n)  # pickled on its own, so its identity is kept
             continue
         # operands: an int is a node's index in the table, a float a constant
-        operands = tuple(index[x] if type(x) is value_type else x for x in n.operands)
+        operands = tuple(index[x] if type(x) is Value else x for x in n.operands)
         grad: Any = n.grad
-        if type(grad) is value_type:
+        if type(grad) is Value:
             graph_grads.append((i, grad))
             grad = 0.0
         table.append((n._op.name, operands, n.data, grad, n.label))
@@ -72,10 +71,9 @@ def restore_leaf(data: float, grad: Any, label: str, constant: bool) -> Value:
 
 def restore_graph(table: list[Any]) -> Value:
     """The last node of a pickled table, with every node before it rebuilt."""
-    value_type = Value
     nodes: list[Value] = []
     for entry in table:
-        if type(entry) is value_type:
+        if type(entry) is Value:
             nodes.append(entry)
             continue
         name, operand_codes, data, grad, label = entry

@@ -5,8 +5,8 @@ steps' captions and by the explorer. Everything is generic over the op table:
 an op is written infix when it is binary and its symbol is an operator
 (``+ - * / ** % //``), as ``symbol(args)`` otherwise, and the n-ary ``dot``
 and ``total`` as the sums they stand for; a user-defined op shows its own
-symbol. The local derivatives come from ``op.local_grads``, called exactly as
-the engine's kernels (``engine.walk.backpropagate``) apply them, so the replayed gradients are the
+symbol. The local derivatives come from ``op.local_grads``, called through
+the engine's own accessor (``engine.backward.local_derivatives``), so the replayed gradients are the
 engine's to the last bit.
 """
 
